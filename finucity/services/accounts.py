@@ -1,0 +1,384 @@
+"""Accounts, sign-in sessions and personal API tokens."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+import uuid
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from finucity.config import get_settings
+from finucity.models import ApiToken, Conversation, Message, Role, User, UserSession, utcnow
+from finucity.services import ratelimit, security
+from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.services.errors import (
+    AuthenticationError,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+MAX_NAME = 200
+# Refresh `last_seen_at` at most this often: a session check must not be a write.
+LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+BAD_CREDENTIALS = "Incorrect email or password."
+TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Please wait a few minutes and try again."
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session: UserSession
+    token: str  # the raw cookie value; only ever handed to the cookie
+
+    @property
+    def csrf_token(self) -> str:
+        return security.csrf_token_for(str(self.session.id))
+
+
+@dataclasses.dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    secret: str  # shown once
+
+
+# --- validation --------------------------------------------------------------
+
+
+def normalize_email(email: object) -> str:
+    if not isinstance(email, str) or not email.strip():
+        raise ValidationError("Enter your email address.", field="email")
+    candidate = email.strip()
+    if len(candidate) > 254:
+        raise ValidationError("That email address is too long.", field="email")
+    try:
+        result = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError("Enter a valid email address, like name@example.com.", field="email") from None
+    return result.normalized.lower()
+
+
+def validate_password(password: object) -> str:
+    if not isinstance(password, str) or password == "":
+        raise ValidationError("Enter a password.", field="password")
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"Use a password of at least {MIN_PASSWORD} characters.", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError("That password is too long.", field="password")
+    if "\x00" in password:
+        raise ValidationError("The password contains a character that is not allowed.", field="password")
+    return password
+
+
+def clean_name(full_name: object) -> str:
+    if not isinstance(full_name, str):
+        raise ValidationError("Enter your full name.", field="full_name")
+    name = " ".join(full_name.split())
+    if not name:
+        raise ValidationError("Enter your full name.", field="full_name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"Keep your name under {MAX_NAME} characters.", field="full_name")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ValidationError("Your name contains a character that is not allowed.", field="full_name")
+    return name
+
+
+# --- users ---------------------------------------------------------------------
+
+
+async def _create_user(actor: Actor, *, email: str, password: str, full_name: str, role: Role, action: str) -> User:
+    email = normalize_email(email)
+    password = validate_password(password)
+    name = clean_name(full_name)
+    password_hash = await security.hash_password(password)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        full_name=name,
+        first_name=name.split(" ", 1)[0],
+        role=role.value,
+    )
+    try:
+        async with unit_of_work(actor) as uow:
+            existing = await uow.session.scalar(select(User.id).where(User.email == email))
+            if existing is not None:
+                raise Conflict("An account with this email already exists. Sign in instead.", field="email")
+            uow.session.add(user)
+            await uow.session.flush()
+            uow.audit(action, target_type="user", target_id=user.id, role=role.value)
+    except IntegrityError:
+        # Two sign-ups with the same email at once: the unique index decides.
+        raise Conflict("An account with this email already exists. Sign in instead.", field="email") from None
+    return user
+
+
+async def sign_up(actor: Actor, *, email: str, password: str, full_name: str) -> SignedIn:
+    """A new account (always role `user`) and its first session."""
+    await ratelimit.hit(get_settings().login_limit_ip, "signup-ip", actor.ip or "-", message=TOO_MANY_ATTEMPTS)
+    user = await _create_user(actor, email=email, password=password, full_name=full_name, role=Role.user, action="user.signup")
+    return await _start_session(actor.as_user(user), user)
+
+
+async def create_user(actor: Actor, *, email: str, password: str, full_name: str, admin: bool = False) -> User:
+    """For the command line (and later the admin page): may create admins."""
+    if actor.channel != "cli":
+        actor.require_admin()
+    role = Role.admin if admin else Role.user
+    return await _create_user(actor, email=email, password=password, full_name=full_name, role=role, action="user.create")
+
+
+async def get_user(user_id: uuid.UUID) -> User | None:
+    async with read_only() as session:
+        return await session.get(User, user_id)
+
+
+# --- sign in / out ---------------------------------------------------------------
+
+
+async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
+    """Check the credentials (throttled per account and per IP) and start a session.
+
+    Every failure says the same thing, whether or not the email exists.
+    """
+    settings = get_settings()
+    if not isinstance(email, str) or not email.strip():
+        raise ValidationError("Enter your email address.", field="email")
+    if not isinstance(password, str) or not password:
+        raise ValidationError("Enter your password.", field="password")
+    account_key = email.strip().lower()[:254]
+    ip_key = actor.ip or "-"
+    await ratelimit.hit(settings.login_limit_ip, "login-ip", ip_key, message=TOO_MANY_ATTEMPTS)
+    await ratelimit.check(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
+
+    async with read_only() as session:
+        user = await session.scalar(select(User).where(User.email == account_key))
+    ok = await security.verify_password(user.password_hash if user else None, password[:MAX_PASSWORD])
+    if not ok or user is None or not user.is_active:
+        try:
+            await ratelimit.hit(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
+        except RateLimited:
+            pass  # this failure used the last attempt; the next one is refused
+        async with unit_of_work(actor) as uow:
+            uow.audit("auth.login_failed", target_type="user", target_id=user.id if user else None, email=account_key)
+        raise AuthenticationError(BAD_CREDENTIALS)
+    return await _start_session(actor.as_user(user), user)
+
+
+async def _start_session(actor: Actor, user: User) -> SignedIn:
+    token = security.new_session_token()
+    now = utcnow()
+    row = UserSession(
+        token_hash=security.hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(days=get_settings().session_days),
+        last_seen_at=now,
+        ip=(actor.ip or None) and actor.ip[:64],
+        user_agent=(actor.user_agent or None) and actor.user_agent[:300],
+    )
+    async with unit_of_work(actor) as uow:
+        uow.session.add(row)
+        await uow.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+        uow.audit("auth.login", target_type="session", target_id=row.id)
+    user.last_login_at = now
+    return SignedIn(user=user, session=row, token=token)
+
+
+async def resolve_session(token: str | None) -> tuple[User, UserSession] | None:
+    """The live session and its user for a cookie token, or None."""
+    if not token or len(token) > 200:
+        return None
+    now = utcnow()
+    async with read_only() as session:
+        row = (
+            await session.execute(
+                select(UserSession, User)
+                .join(User, User.id == UserSession.user_id)
+                .where(UserSession.token_hash == security.hash_token(token))
+            )
+        ).first()
+        if row is None:
+            return None
+        user_session, user = row
+        if user_session.revoked_at is not None or user_session.expires_at <= now or not user.is_active:
+            return None
+        if now - user_session.last_seen_at > LAST_SEEN_GRANULARITY:
+            await session.execute(update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now))
+            await session.commit()
+        return user, user_session
+
+
+async def actor_for_session(token: str | None, base: Actor) -> Actor | None:
+    resolved = await resolve_session(token)
+    return base.as_user(resolved[0]) if resolved else None
+
+
+async def sign_out(actor: Actor, token: str | None) -> None:
+    """End the session behind `token` on the server; the cookie is then useless."""
+    if not token:
+        return
+    async with unit_of_work(actor) as uow:
+        result = await uow.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == security.hash_token(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        if result.rowcount:
+            uow.audit("auth.logout", target_type="user", target_id=actor.user_id)
+
+
+# --- personal API tokens -----------------------------------------------------------
+
+
+async def create_api_token(actor: Actor, name: str) -> NewApiToken:
+    user_id = actor.require_user()
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError("Give the token a name, like 'laptop script'.", field="name")
+    name = " ".join(name.split())
+    if len(name) > 100:
+        raise ValidationError("Keep the token name under 100 characters.", field="name")
+    secret = security.new_api_token()
+    token = ApiToken(user_id=user_id, name=name, token_hash=security.hash_token(secret), prefix=secret[:10])
+    async with unit_of_work(actor) as uow:
+        count = len((await uow.session.scalars(select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)))).all())
+        if count >= 20:
+            raise ValidationError("You have 20 active tokens; revoke one first.", field="name")
+        uow.session.add(token)
+        uow.audit("token.create", target_type="api_token", target_id=token.id, name=name)
+    return NewApiToken(token=token, secret=secret)
+
+
+async def list_api_tokens(actor: Actor) -> list[ApiToken]:
+    user_id = actor.require_user()
+    async with read_only() as session:
+        rows = await session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at.desc())
+        )
+        return list(rows)
+
+
+async def revoke_api_token(actor: Actor, token_id: uuid.UUID) -> None:
+    user_id = actor.require_user()
+    async with unit_of_work(actor) as uow:
+        result = await uow.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        if not result.rowcount:
+            raise NotFound("Token not found")
+        uow.audit("token.revoke", target_type="api_token", target_id=token_id)
+
+
+async def resolve_api_token(secret: str | None) -> User | None:
+    if not secret or not secret.startswith(security.API_TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    now = utcnow()
+    async with read_only() as session:
+        row = (
+            await session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == security.hash_token(secret))
+            )
+        ).first()
+        if row is None:
+            return None
+        token, user = row
+        if token.revoked_at is not None or not user.is_active:
+            return None
+        if token.last_used_at is None or now - token.last_used_at > LAST_SEEN_GRANULARITY:
+            await session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+            await session.commit()
+        return user
+
+
+# --- the user's own data ---------------------------------------------------------
+
+
+async def export_account(actor: Actor) -> dict:
+    """Everything we hold about the caller, as plain JSON-able data."""
+    user_id = actor.require_user()
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            raise NotFound("Account not found")
+        conversations = list(
+            await session.scalars(select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.created_at))
+        )
+        messages = list(
+            await session.scalars(
+                select(Message)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Conversation.user_id == user_id)
+                .order_by(Message.created_at)
+            )
+        )
+        tokens = list(await session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)))
+    by_conversation: dict[uuid.UUID, list[dict]] = {}
+    for m in messages:
+        by_conversation.setdefault(m.conversation_id, []).append(
+            {
+                "id": str(m.id),
+                "role": m.role,
+                "content": m.content,
+                "status": m.status,
+                "category": m.category,
+                "created_at": m.created_at.isoformat(),
+            }
+        )
+    return {
+        "exported_at": utcnow().isoformat(),
+        "user": {
+            "id": str(user.id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "first_name": user.first_name,
+            "role": user.role,
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "api_tokens": [
+            {"id": str(t.id), "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
+            for t in tokens
+        ],
+        "conversations": [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "category": c.category,
+                "created_at": c.created_at.isoformat(),
+                "updated_at": c.updated_at.isoformat(),
+                "messages": by_conversation.get(c.id, []),
+            }
+            for c in conversations
+        ],
+    }
+
+
+async def delete_account(actor: Actor, *, password: str) -> None:
+    """Delete the caller's account and all their data, after re-checking the password."""
+    user_id = actor.require_user()
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("Account not found")
+    if not isinstance(password, str) or not await security.verify_password(user.password_hash, password[:MAX_PASSWORD]):
+        raise ValidationError("The password is not correct.", field="password")
+    async with unit_of_work(actor) as uow:
+        conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id).scalar_subquery()
+        # Explicit deletes: SQLite only cascades with foreign keys on, and the
+        # order keeps PostgreSQL's constraints happy either way.
+        await uow.session.execute(delete(Message).where(Message.conversation_id.in_(conversation_ids)))
+        await uow.session.execute(delete(Conversation).where(Conversation.user_id == user_id))
+        await uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        await uow.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+        await uow.session.execute(delete(User).where(User.id == user_id))
+        uow.audit("user.delete", target_type="user", target_id=user_id, email=user.email)

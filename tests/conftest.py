@@ -1,0 +1,182 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), users, settings, the fake AI.
+
+The environment is pinned before anything imports finucity, so a developer's
+own `.env` (an AI key, Redis) cannot change what the tests see.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+TEST_ENV = {
+    "ENV": "development",
+    "SECRET_KEY": "test-secret-key-not-for-production-000000000000",
+    "AI_API_KEY": "",
+    "GITHUB_TOKEN": "",
+    "OPENAI_API_KEY": "",
+    "REDIS_URL": "",
+    "RATE_LIMIT": "1000/minute",
+    "LOGIN_LIMIT_ACCOUNT": "5/15 minutes",
+    "LOGIN_LIMIT_IP": "1000/15 minutes",
+    "STREAM_PERSIST_INTERVAL_S": "0.2",
+    "ALLOWED_ORIGINS": "http://localhost:3000,http://127.0.0.1:3000,http://testserver",
+}
+os.environ.update(TEST_ENV)
+os.environ.setdefault("REFLEX_USE_NPM", "1")
+
+from finucity import db  # noqa: E402
+from finucity.config import reset_settings_cache  # noqa: E402
+from finucity.models import User  # noqa: E402
+from finucity.services import accounts, generation, ratelimit  # noqa: E402
+from finucity.services.ai.provider import reset_provider  # noqa: E402
+from finucity.services.context import Actor  # noqa: E402
+from tests.fakes.fixtures import fake_openai, fake_openai_server  # noqa: E402,F401
+
+POSTGRES_ADMIN_URL = os.environ.get("FINUCITY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+TABLES_CHILD_FIRST = ["audit_log", "messages", "conversations", "api_tokens", "sessions", "users"]
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch) -> Iterator[None]:
+    """Each test starts from TEST_ENV; `settings_env` changes it for one test."""
+    for key, value in TEST_ENV.items():
+        monkeypatch.setenv(key, value)
+    reset_settings_cache()
+    reset_provider()
+    ratelimit.reset()
+    yield
+    reset_settings_cache()
+    reset_provider()
+    ratelimit.reset()
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Call with keyword settings (e.g. RATE_LIMIT="2/minute") to change them."""
+
+    def apply(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+        reset_settings_cache()
+        reset_provider()
+        ratelimit.reset()
+
+    return apply
+
+
+@pytest.fixture
+def ai_fake(fake_openai, settings_env):  # noqa: F811
+    """The app's AI provider pointed at the fake OpenAI server."""
+    settings_env(AI_BASE_URL=fake_openai.base_url, AI_API_KEY="sk-test-not-a-real-key", AI_TIMEOUT_S="10")
+    return fake_openai
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+def _postgres_available() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'finucity-test.db'}"
+    db.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    if not _postgres_available():
+        if os.environ.get("FINUCITY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}")
+        pytest.skip("PostgreSQL is not reachable; set FINUCITY_TEST_POSTGRES to run these tests")
+    import psycopg
+
+    name = f"finucity_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    db.upgrade(url)
+    yield url
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _empty_tables() -> None:
+    from sqlalchemy import text
+
+    async with db.session_scope() as session:
+        for table in TABLES_CHILD_FIRST:
+            await session.execute(text(f"DELETE FROM {table}"))
+        await session.commit()
+
+
+async def _use_database(url: str) -> None:
+    db.configure(url)
+    await _empty_tables()
+
+
+async def _release_database() -> None:
+    await generation.shutdown()
+    await db.dispose()
+    db.configure(None)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database(request) -> AsyncIterator[str]:
+    """An empty, migrated database: each test runs once on SQLite and once on PostgreSQL."""
+    await _use_database(request.getfixturevalue(f"{request.param}_url"))
+    yield request.param
+    await _release_database()
+
+
+@pytest.fixture
+async def sqlite_database(sqlite_url) -> AsyncIterator[str]:
+    """An empty, migrated SQLite database, for tests where the engine does not matter."""
+    await _use_database(sqlite_url)
+    yield "sqlite"
+    await _release_database()
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+class People:
+    """Creates users straight through the service layer."""
+
+    password = "correct horse battery"
+
+    async def user(self, email: str | None = None, *, name: str = "Asha Verma", admin: bool = False) -> tuple[User, Actor]:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+        user = await accounts.create_user(Actor(channel="cli"), email=email, password=self.password, full_name=name, admin=admin)
+        return user, Actor(channel="api", ip="203.0.113.7").as_user(user)
+
+
+@pytest.fixture
+def people() -> People:
+    return People()
+
+
+@pytest.fixture(autouse=True)
+def _fast_offline_assistant(monkeypatch) -> None:
+    """The offline assistant streams without its reading-speed pauses in tests."""
+    try:
+        from finucity.services.ai.offline import OfflineProvider
+    except ImportError:  # pragma: no cover - during early development
+        return
+    monkeypatch.setattr(OfflineProvider, "delay_s", 0.0)
