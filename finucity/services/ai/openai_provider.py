@@ -1,0 +1,104 @@
+"""Any OpenAI-compatible Chat Completions endpoint, through `openai.AsyncOpenAI`.
+
+GitHub Models (the default), OpenAI, Azure OpenAI, Ollama and vLLM all speak
+this protocol. The client is created on first use, so importing the app never
+touches the network and a missing package or bad URL shows up as an answer
+error, not a crash at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import openai
+
+from finucity.config import Settings
+from finucity.services.ai.provider import ProviderError, Usage
+
+log = logging.getLogger(__name__)
+
+
+def _describe(exc: BaseException) -> str:
+    """Type and status only: SDK messages can echo the request's API key."""
+    status = getattr(exc, "status_code", None)
+    return f"{type(exc).__name__}" + (f" (HTTP {status})" if status else "")
+
+
+def _user_safe(exc: BaseException) -> ProviderError:
+    """Map SDK errors to messages a user can act on; the details stay in the log."""
+    if isinstance(exc, openai.APITimeoutError):
+        return ProviderError("The AI service took too long to answer. Please try again.", code="timeout")
+    if isinstance(exc, openai.APIConnectionError):
+        return ProviderError("Could not reach the AI service. Please try again in a moment.", code="connection")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return ProviderError(
+            "The AI service refused our credentials. An administrator needs to check the API key.", code="auth"
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return ProviderError("The AI service is busy right now. Please try again in a minute.", code="rate_limited")
+    if isinstance(exc, openai.BadRequestError):
+        return ProviderError(
+            "The AI service could not process this question. Try rephrasing it or starting a new chat.",
+            code="bad_request",
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return ProviderError("The configured AI model is not available. An administrator needs to check it.", code="model")
+    return ProviderError("The AI service failed to answer. Please try again.", code="provider_error")
+
+
+class OpenAIProvider:
+    offline = False
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self.model = settings.ai_model
+        self._client: openai.AsyncOpenAI | None = None
+
+    @property
+    def client(self) -> openai.AsyncOpenAI:
+        if self._client is None:
+            self._client = openai.AsyncOpenAI(
+                base_url=self._settings.ai_base_url,
+                api_key=self._settings.effective_ai_key,
+                timeout=self._settings.ai_timeout_s,
+                max_retries=1,
+            )
+        return self._client
+
+    async def stream(
+        self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage
+    ) -> AsyncIterator[str]:
+        try:
+            stream = await self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        except openai.OpenAIError as exc:
+            log.warning("AI request failed before streaming: %s", _describe(exc))
+            raise _user_safe(exc) from exc
+        try:
+            async for chunk in stream:
+                if chunk.usage is not None:
+                    usage.tokens_in = chunk.usage.prompt_tokens
+                    usage.tokens_out = chunk.usage.completion_tokens
+                for choice in chunk.choices or ():
+                    text = choice.delta.content if choice.delta else None
+                    if text:
+                        yield text
+        except openai.OpenAIError as exc:
+            log.warning("AI stream failed mid-answer: %s", _describe(exc))
+            raise _user_safe(exc) from exc
+        except Exception as exc:  # a broken SSE body, a dropped connection
+            if isinstance(exc, ProviderError):
+                raise
+            log.warning("AI stream broke mid-answer: %s", _describe(exc))
+            raise ProviderError("The connection to the AI service broke off. Please try again.", code="connection") from exc
+        finally:
+            # Closing the response ends the upstream HTTP request at once
+            # (Stop, a client that went away, or an error).
+            await stream.close()

