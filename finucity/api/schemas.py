@@ -1,0 +1,163 @@
+"""Request and response bodies of the REST API (they make /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CategoryName = Literal["general", "income_tax", "gst", "investment", "business", "insurance"]
+
+
+class ErrorResponse(BaseModel):
+    success: Literal[False] = False
+    error: str = Field(description="What went wrong, safe to show a user.")
+    field: str | None = Field(default=None, description="The input at fault, when one is.")
+    request_id: str | None = None
+
+
+class Ok(BaseModel):
+    success: Literal[True] = True
+
+
+# --- auth ----------------------------------------------------------------------------
+
+
+class SignupRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+    full_name: str = Field(max_length=300)
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    full_name: str
+    first_name: str
+    role: str
+    created_at: str
+
+
+class AuthResponse(BaseModel):
+    success: Literal[True] = True
+    user: UserOut
+    csrf_token: str | None = Field(
+        default=None, description="Send as X-CSRF-Token on state-changing requests made with the cookie."
+    )
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+class TokenCreateRequest(BaseModel):
+    name: str = Field(max_length=200)
+
+
+class TokenOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+
+
+class TokenCreated(BaseModel):
+    success: Literal[True] = True
+    token: TokenOut
+    secret: str = Field(description="The token itself. Shown once; store it now.")
+
+
+class TokenList(BaseModel):
+    success: Literal[True] = True
+    tokens: list[TokenOut]
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+
+class SendMessageRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    message: str = Field(description="The question, 1 to 10,000 characters.")
+    conversation_id: str | None = Field(default=None, description="Continue this conversation; omit to start one.")
+    category: str | None = Field(
+        default=None, description="general, income_tax, gst, investment, business or insurance; general detects it."
+    )
+
+
+class SendMessageResponse(BaseModel):
+    success: Literal[True] = True
+    response: str
+    conversation_id: str
+    message_id: str
+    category: str
+    title: str
+    response_time_ms: int
+    status: str
+
+
+class ConversationItem(BaseModel):
+    id: str
+    title: str
+    category: str
+    created_at: str
+    updated_at: str
+    message_count: int
+    preview: str
+
+
+class ConversationList(BaseModel):
+    success: Literal[True] = True
+    conversations: list[ConversationItem]
+    next_cursor: str | None
+
+
+class ConversationOut(BaseModel):
+    id: str
+    title: str
+    category: str
+    created_at: str
+    updated_at: str
+
+
+class MessageOut(BaseModel):
+    id: str
+    role: str
+    content: str
+    status: str
+    category: str
+    created_at: str
+    error: str | None = None
+
+
+class ConversationDetailResponse(BaseModel):
+    success: Literal[True] = True
+    conversation: ConversationOut
+    messages: list[MessageOut]
+
+
+class RenameRequest(BaseModel):
+    title: str = Field(max_length=500)
+
+
+class ConversationResponse(BaseModel):
+    success: Literal[True] = True
+    conversation: ConversationOut
+
+
+class DeleteAccountRequest(BaseModel):
+    password: str = Field(max_length=1024)
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded", "down"]
+    database: str
+    ai_service: str
+    redis: str
+    version: str
