@@ -1,0 +1,48 @@
+"""The Reflex app: pages, the REST API in front, start-up and shut-down."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import reflex as rx
+
+from finucity.api import create_api
+from finucity.components.theme import STYLESHEETS
+from finucity.pages.auth import login_page, signup_page
+from finucity.pages.chat import chat_page
+from finucity.pages.index import index_page
+from finucity.services import lifecycle
+from finucity.states.auth import AuthFormState
+from finucity.states.chat import ChatState
+from finucity.states.session import SessionState
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+TITLE = "Finucity AI · Indian tax, GST and investment answers"
+DESCRIPTION = "Ask Finucity AI about Indian income tax, GST, investments, business finance and insurance."
+
+
+@contextlib.asynccontextmanager
+async def _service_lifecycle():
+    await lifecycle.warm_up()
+    yield
+    # Server stopping: each answer still streaming records why it ended.
+    await lifecycle.shutdown()
+
+
+app = rx.App(
+    stylesheets=STYLESHEETS,
+    api_transformer=create_api(),
+    head_components=[
+        rx.el.meta(name="theme-color", content="#0f0f1e"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
+)
+app.register_lifespan_task(_service_lifecycle)
+
+app.add_page(index_page, route="/", title=TITLE, description=DESCRIPTION, on_load=SessionState.redirect_signed_in)
+app.add_page(login_page, route="/login", title="Sign in · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_login)
+app.add_page(signup_page, route="/signup", title="Create your account · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_signup)
+app.add_page(chat_page, route="/chat", title="Chat · Finucity AI", on_load=ChatState.load_page)
+app.add_page(chat_page, route="/chat/[conversation_id]", title="Chat · Finucity AI", on_load=ChatState.load_page)

@@ -1,0 +1,97 @@
+"""Reflex wrappers for the browser-side pieces in finucity.jsx (read its header)."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+_MODULE = rx.asset("finucity.jsx", shared=True).importable_path
+_NPM = ["react-markdown@10.1.0", "remark-gfm@4.0.1", "react-syntax-highlighter@16.1.2", "lucide-react@1.26.0"]
+
+
+class _ClientComponent(rx.Component):
+    library = _MODULE
+    lib_dependencies: list[str] = _NPM
+
+
+class FinMarkdown(_ClientComponent):
+    """Sanitised Markdown: finished `content`, or the live text of `stream_key`."""
+
+    tag = "FinMarkdown"
+    content: rx.Var[str]
+    stream_key: rx.Var[str]
+
+
+class FinCopy(_ClientComponent):
+    tag = "FinCopy"
+    content: rx.Var[str]
+    stream_key: rx.Var[str]
+    label: rx.Var[str]
+
+
+class LocalTime(_ClientComponent):
+    """A UTC ISO time shown in the reader's zone: 'time', 'relative' or 'datetime'."""
+
+    tag = "LocalTime"
+    iso: rx.Var[str]
+    mode: rx.Var[str]
+
+
+class ChatViewport(_ClientComponent):
+    """The scrolling message column: follows the stream unless the reader scrolled up."""
+
+    tag = "ChatViewport"
+    reset_key: rx.Var[str]
+    follow: rx.Var[bool]
+
+
+class Composer(_ClientComponent):
+    tag = "Composer"
+    streaming: rx.Var[bool]
+    disabled: rx.Var[bool]
+    max_chars: rx.Var[int]
+    placeholder: rx.Var[str]
+    draft: rx.Var[str]
+    draft_version: rx.Var[int]
+    hint: rx.Var[str]
+    on_send: rx.EventHandler[rx.event.passthrough_event_spec(str)]
+    on_stop: rx.EventHandler[rx.event.no_args_event_spec]
+
+
+class BackendForm(_ClientComponent):
+    """A native POST form to a backend route (see finucity.jsx)."""
+
+    tag = "BackendForm"
+    path: rx.Var[str]
+
+
+fin_markdown = FinMarkdown.create
+fin_copy = FinCopy.create
+local_time = LocalTime.create
+chat_viewport = ChatViewport.create
+composer = Composer.create
+backend_form = BackendForm.create
+
+
+# --- scripts the server sends to the stream store -------------------------------------------
+
+
+def stream_reset(key: str, text: str = "") -> rx.event.EventSpec:
+    """Start showing stream `key` (with its text so far) in this tab."""
+    return rx.call_script(f"window.__fc&&__fc.reset({_js(key)},{_js(text)})")
+
+
+def stream_append(delta: str) -> rx.event.EventSpec:
+    """Add text to the stream last reset. Kept tiny: it is sent for every update."""
+    return rx.call_script(f"window.__fc&&__fc.a({_js(delta)})")
+
+
+def stream_drop(key: str) -> rx.event.EventSpec:
+    return rx.call_script(f"window.__fc&&__fc.drop({_js(key)})")
+
+
+def _js(text: str) -> str:
+    # JSON is a safe JavaScript string literal for any text: quotes, newlines,
+    # "</script>", U+2028. Non-ASCII stays as is (₹ is 3 bytes, not 6).
+    return json.dumps(text, ensure_ascii=False)

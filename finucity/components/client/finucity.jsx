@@ -1,0 +1,460 @@
+// Finucity's browser-side pieces, wrapped as Reflex components in client.py.
+//
+// Why these live in JavaScript:
+// - The answer being streamed arrives as small deltas (rx.call_script ->
+//   window.__finucity.append). Keeping the growing text here means each update
+//   sends only the new characters over the websocket, never the whole answer.
+// - Typing in the composer must not cost a websocket round trip per key.
+// - Scrolling, copying and local-time formatting are purely local.
+//
+// Security: Markdown is rendered by react-markdown WITHOUT rehype-raw, and raw
+// HTML nodes are turned into plain text before rendering, so "<img onerror>"
+// or "<script>" from a user or a model is shown, never run. Images become
+// links (no tracking pixels), and react-markdown's URL filter drops
+// javascript: links.
+
+import React, { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import ReactMarkdown from "react-markdown";
+import remarkGfm from "remark-gfm";
+import { PrismLight as SyntaxHighlighter } from "react-syntax-highlighter";
+import bash from "react-syntax-highlighter/dist/esm/languages/prism/bash";
+import json from "react-syntax-highlighter/dist/esm/languages/prism/json";
+import javascript from "react-syntax-highlighter/dist/esm/languages/prism/javascript";
+import python from "react-syntax-highlighter/dist/esm/languages/prism/python";
+import sql from "react-syntax-highlighter/dist/esm/languages/prism/sql";
+import oneDark from "react-syntax-highlighter/dist/esm/styles/prism/one-dark";
+import { ArrowDown, ArrowUp, Check, Copy, Square } from "lucide-react";
+import env from "$/env.json";
+import { getBackendURL } from "$/utils/state";
+
+SyntaxHighlighter.registerLanguage("bash", bash);
+SyntaxHighlighter.registerLanguage("shell", bash);
+SyntaxHighlighter.registerLanguage("sh", bash);
+SyntaxHighlighter.registerLanguage("json", json);
+SyntaxHighlighter.registerLanguage("javascript", javascript);
+SyntaxHighlighter.registerLanguage("js", javascript);
+SyntaxHighlighter.registerLanguage("python", python);
+SyntaxHighlighter.registerLanguage("py", python);
+SyntaxHighlighter.registerLanguage("sql", sql);
+
+// --- the stream store ----------------------------------------------------------
+
+const streams = new Map(); // key -> text
+const listeners = new Map(); // key -> Set<fn>
+let currentKey = null; // the stream `a()` appends to: one answer streams per tab
+
+function notify(key) {
+  const set = listeners.get(key);
+  if (set) set.forEach((fn) => fn());
+}
+
+const store = {
+  reset(key, text) {
+    currentKey = key;
+    streams.set(key, text || "");
+    notify(key);
+  },
+  // The hot path, named short: it is sent over the websocket for every update.
+  a(delta) {
+    if (currentKey !== null) store.append(currentKey, delta);
+  },
+  append(key, delta) {
+    streams.set(key, (streams.get(key) || "") + delta);
+    notify(key);
+  },
+  get(key) {
+    return streams.get(key) || "";
+  },
+  drop(key) {
+    streams.delete(key);
+    notify(key);
+  },
+  subscribe(key, fn) {
+    if (!listeners.has(key)) listeners.set(key, new Set());
+    listeners.get(key).add(fn);
+    return () => listeners.get(key)?.delete(fn);
+  },
+};
+
+if (typeof window !== "undefined") {
+  window.__fc = store;
+}
+
+function useStream(key) {
+  const subscribe = useCallback((fn) => (key ? store.subscribe(key, fn) : () => {}), [key]);
+  const snapshot = useCallback(() => (key ? store.get(key) : ""), [key]);
+  return useSyncExternalStore(subscribe, snapshot, () => "");
+}
+
+// --- Markdown ----------------------------------------------------------------------
+
+// Raw HTML in Markdown becomes literal text: shown, never parsed or run.
+function remarkHtmlAsText() {
+  const walk = (node) => {
+    if (node.type === "html") {
+      node.type = "text";
+    }
+    if (node.children) node.children.forEach(walk);
+  };
+  return (tree) => walk(tree);
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    // Clipboard API needs a secure context; fall back to a hidden textarea.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    document.body.removeChild(area);
+    return ok;
+  }
+}
+
+function CopyControl({ getText, label = "Copy", className = "fc-copy" }) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return undefined;
+    const t = setTimeout(() => setCopied(false), 1600);
+    return () => clearTimeout(t);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-label={copied ? "Copied" : label}
+      title={copied ? "Copied" : label}
+      onClick={async () => setCopied(await copyText(getText()))}
+    >
+      {copied ? <Check size={14} /> : <Copy size={14} />}
+      <span>{copied ? "Copied" : label}</span>
+    </button>
+  );
+}
+
+function CodeBlock({ language, code }) {
+  return (
+    <div className="fc-code">
+      <div className="fc-code-bar">
+        <span className="fc-code-lang">{language || "text"}</span>
+        <CopyControl getText={() => code} label="Copy code" className="fc-copy fc-copy-code" />
+      </div>
+      <SyntaxHighlighter
+        language={language || "text"}
+        style={oneDark}
+        customStyle={{ margin: 0, background: "transparent", padding: "14px 16px", fontSize: "13px" }}
+        codeTagProps={{ style: { fontFamily: "var(--fc-mono)" } }}
+        wrapLongLines={false}
+      >
+        {code}
+      </SyntaxHighlighter>
+    </div>
+  );
+}
+
+const markdownComponents = {
+  code({ className, children, node, ...rest }) {
+    const match = /language-([\w+-]+)/.exec(className || "");
+    const text = String(children ?? "");
+    const isBlock = match || text.includes("\n");
+    if (!isBlock) {
+      return <code className="fc-inline-code">{children}</code>;
+    }
+    return <CodeBlock language={match ? match[1].toLowerCase() : ""} code={text.replace(/\n$/, "")} />;
+  },
+  pre({ children }) {
+    return <>{children}</>;
+  },
+  a({ href, children }) {
+    return (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    );
+  },
+  img({ src, alt }) {
+    return (
+      <a href={src} target="_blank" rel="noopener noreferrer nofollow" className="fc-img-link">
+        {alt || "image"}
+      </a>
+    );
+  },
+  table({ children }) {
+    return (
+      <div className="fc-table-wrap">
+        <table>{children}</table>
+      </div>
+    );
+  },
+};
+
+const MarkdownBody = memo(function MarkdownBody({ text }) {
+  return (
+    <ReactMarkdown remarkPlugins={[remarkGfm, remarkHtmlAsText]} components={markdownComponents}>
+      {text}
+    </ReactMarkdown>
+  );
+});
+
+// A finished message: `content`. A streaming one: `streamKey` (text from the
+// store), with typing dots until its first words arrive.
+export function FinMarkdown({ content, streamKey, className }) {
+  const streamed = useStream(streamKey);
+  const text = streamKey ? streamed : content || "";
+  if (streamKey && !text) {
+    return (
+      <div className="fc-typing" role="status" aria-label="The assistant is writing">
+        <span />
+        <span />
+        <span />
+      </div>
+    );
+  }
+  return (
+    <div className={className ? `fc-md ${className}` : "fc-md"}>
+      <MarkdownBody text={text} />
+    </div>
+  );
+}
+
+export function FinCopy({ content, streamKey, label }) {
+  return (
+    <CopyControl getText={() => (streamKey ? store.get(streamKey) : content || "")} label={label || "Copy"} />
+  );
+}
+
+// --- time in the reader's own zone --------------------------------------------------------
+
+const fullFormat = typeof Intl !== "undefined" ? new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }) : null;
+const timeFormat = typeof Intl !== "undefined" ? new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }) : null;
+const dayFormat = typeof Intl !== "undefined" ? new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }) : null;
+
+function relative(date, now) {
+  const seconds = Math.round((now - date) / 1000);
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24 && date.getDate() === new Date(now).getDate()) return `${hours} h ago`;
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  const days = Math.round(hours / 24);
+  if (days < 7) return `${days} days ago`;
+  return dayFormat.format(date);
+}
+
+export function LocalTime({ iso, mode }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (mode !== "relative") return undefined;
+    const t = setInterval(() => setNow(Date.now()), 60000);
+    return () => clearInterval(t);
+  }, [mode]);
+  if (!iso) return null;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  const label = mode === "relative" ? relative(date, now) : mode === "time" ? timeFormat.format(date) : fullFormat.format(date);
+  return (
+    <time dateTime={iso} title={fullFormat.format(date)} suppressHydrationWarning>
+      {label}
+    </time>
+  );
+}
+
+// --- the scrolling message column --------------------------------------------------------
+
+const NEAR_BOTTOM_PX = 96;
+
+// `follow` is off on screens that are read from the top (the welcome screen).
+export function ChatViewport({ children, className, resetKey, follow = true }) {
+  const outer = useRef(null);
+  const inner = useRef(null);
+  const pinned = useRef(follow);
+  const following = useRef(follow);
+  const [showJump, setShowJump] = useState(false);
+  following.current = follow;
+
+  const scrollToBottom = useCallback((smooth) => {
+    const el = outer.current;
+    if (!el) return;
+    el.scrollTo({ top: el.scrollHeight, behavior: smooth ? "smooth" : "auto" });
+  }, []);
+
+  // A new conversation opens at its latest message.
+  useLayoutEffect(() => {
+    pinned.current = follow;
+    setShowJump(false);
+    if (follow) scrollToBottom(false);
+    else outer.current?.scrollTo({ top: 0 });
+  }, [resetKey, follow, scrollToBottom]);
+
+  useEffect(() => {
+    const el = outer.current;
+    const content = inner.current;
+    if (!el || !content) return undefined;
+    const onScroll = () => {
+      const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+      pinned.current = atBottom;
+      if (atBottom) setShowJump(false);
+    };
+    // Follow the stream while the reader is at the bottom; once they scroll
+    // up to read, leave them there and offer a way back.
+    const observer = new ResizeObserver(() => {
+      if (!following.current) return;
+      if (pinned.current) scrollToBottom(false);
+      else if (el.scrollHeight - el.scrollTop - el.clientHeight >= NEAR_BOTTOM_PX) setShowJump(true);
+    });
+    el.addEventListener("scroll", onScroll, { passive: true });
+    observer.observe(content);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      observer.disconnect();
+    };
+  }, [scrollToBottom]);
+
+  return (
+    <div className={className ? `fc-viewport ${className}` : "fc-viewport"} ref={outer} id="fc-viewport">
+      <div className="fc-viewport-inner" ref={inner}>
+        {children}
+      </div>
+      {showJump ? (
+        <button
+          type="button"
+          className="fc-jump"
+          onClick={() => {
+            pinned.current = true;
+            setShowJump(false);
+            scrollToBottom(true);
+          }}
+        >
+          <ArrowDown size={15} />
+          <span>Jump to latest</span>
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+// --- the composer ----------------------------------------------------------------------------
+
+const COUNTER_FROM = 0.8; // show the character counter from 80% of the limit
+
+export function Composer({
+  onSend,
+  onStop,
+  streaming,
+  disabled,
+  maxChars,
+  placeholder,
+  draft,
+  draftVersion,
+  hint,
+}) {
+  const [text, setText] = useState("");
+  const area = useRef(null);
+  const limit = maxChars || 10000;
+
+  const grow = useCallback(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, []);
+
+  // The server can put text in the box (editing the last question).
+  useEffect(() => {
+    if (draftVersion) {
+      setText(draft || "");
+      requestAnimationFrame(() => {
+        grow();
+        area.current?.focus();
+      });
+    }
+  }, [draftVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(grow, [text, grow]);
+
+  const trimmed = text.trim();
+  const tooLong = text.length > limit;
+  const canSend = !streaming && !disabled && trimmed.length > 0 && !tooLong;
+
+  const send = () => {
+    if (!canSend) return;
+    onSend?.(text);
+    setText("");
+  };
+
+  return (
+    <form
+      className={`fc-composer${streaming ? " is-streaming" : ""}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <textarea
+        ref={area}
+        id="fc-composer-input"
+        className="fc-composer-input"
+        rows={1}
+        value={text}
+        placeholder={placeholder}
+        aria-label="Your question"
+        maxLength={limit + 1000}
+        disabled={disabled}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <div className="fc-composer-side">
+        {text.length >= limit * COUNTER_FROM ? (
+          <span className={`fc-counter${tooLong ? " is-over" : ""}`} aria-live="polite">
+            {text.length.toLocaleString("en-IN")} / {limit.toLocaleString("en-IN")}
+          </span>
+        ) : null}
+        {streaming ? (
+          <button type="button" className="fc-stop" onClick={() => onStop?.()} aria-label="Stop generating" title="Stop">
+            <Square size={14} fill="currentColor" />
+            <span>Stop</span>
+          </button>
+        ) : (
+          <button type="submit" className="fc-send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
+            <ArrowUp size={18} />
+          </button>
+        )}
+      </div>
+      {hint ? <div className="fc-composer-hint">{hint}</div> : null}
+    </form>
+  );
+}
+
+// --- forms that post to the backend ------------------------------------------------------------
+
+// A plain HTML form (works without JavaScript, and password managers see it)
+// posting to a backend route. Pages are prerendered, where the backend's
+// address is unknown, so the action starts relative (right when one port
+// serves everything) and becomes the backend's own origin once mounted
+// (right when the backend has its own port, as in `make dev`).
+export function BackendForm({ path, children, ...props }) {
+  const [action, setAction] = useState(path);
+  useEffect(() => {
+    setAction(getBackendURL(env.PING).origin + path);
+  }, [path]);
+  return (
+    <form method="post" action={action} {...props}>
+      {children}
+    </form>
+  );
+}

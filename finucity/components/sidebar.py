@@ -1,0 +1,163 @@
+"""The conversation sidebar: new chat, search, category filter, the list, the user."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from finucity.components.auth import logout_button
+from finucity.components.brand import logo
+from finucity.components.client import local_time
+from finucity.services.ai.categories import CATEGORY_LABELS
+from finucity.states.chat import ChatState, ConversationRow
+
+
+def _filter_chip(label: str, value: str) -> rx.Component:
+    active = (ChatState.category_filter == value) | ((value == "") & (ChatState.category_filter == ""))
+    return rx.el.button(
+        label,
+        type="button",
+        class_name=rx.cond(active, "fc-chip is-active", "fc-chip"),
+        on_click=ChatState.set_category_filter(value),
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.el.div(
+        _filter_chip("All", ""),
+        *[_filter_chip(label, category.value) for category, label in CATEGORY_LABELS.items() if category.value != "general"],
+        class_name="fc-chips",
+        role="toolbar",
+        aria_label="Filter by category",
+    )
+
+
+def _search() -> rx.Component:
+    return rx.el.div(
+        rx.icon("search", size=15),
+        rx.el.input(
+            type="search",
+            placeholder="Search conversations",
+            class_name="fc-input",
+            aria_label="Search conversations",
+            id="fc-search",
+            default_value=ChatState.search,
+            on_change=ChatState.set_search.debounce(300),
+        ),
+        class_name="fc-search",
+    )
+
+
+def _conversation(row: ConversationRow) -> rx.Component:
+    # rx.link navigates inside the app (no page reload); on_load opens it.
+    return rx.link(
+        rx.el.div(row.title, class_name="fc-conv-title"),
+        rx.el.div(
+            rx.el.span(row.category_label, class_name="fc-tag"),
+            local_time(iso=row.updated_at, mode="relative"),
+            class_name="fc-conv-meta",
+        ),
+        rx.el.div(
+            rx.el.button(
+                rx.icon("pencil", size=14),
+                type="button",
+                class_name="fc-icon-btn",
+                title="Rename",
+                aria_label="Rename conversation",
+                on_click=ChatState.open_rename(row.id, row.title).prevent_default.stop_propagation,
+            ),
+            rx.el.button(
+                rx.icon("trash-2", size=14),
+                type="button",
+                class_name="fc-icon-btn",
+                title="Delete",
+                aria_label="Delete conversation",
+                data_testid="delete-conversation",
+                on_click=ChatState.open_delete(row.id, row.title).prevent_default.stop_propagation,
+            ),
+            class_name="fc-conv-actions",
+        ),
+        href="/chat/" + row.id,
+        class_name=rx.cond(ChatState.current_id == row.id, "fc-conv is-active", "fc-conv"),
+        data_testid="conversation-item",
+        data_id=row.id,
+        underline="none",
+    )
+
+
+def _conversation_list() -> rx.Component:
+    return rx.el.nav(
+        rx.el.div(
+            rx.cond(ChatState.search != "", "Results", "Recent"),
+            class_name="fc-list-label",
+        ),
+        rx.cond(
+            ChatState.conversations.length() > 0,
+            rx.foreach(ChatState.conversations, _conversation),
+            rx.el.div(
+                rx.cond(
+                    (ChatState.search != "") | (ChatState.category_filter != ""),
+                    "No conversations match.",
+                    "Your conversations will appear here.",
+                ),
+                class_name="fc-empty-list",
+            ),
+        ),
+        rx.cond(
+            ChatState.has_more,
+            rx.el.button(
+                rx.cond(ChatState.list_loading, "Loading…", "Show older conversations"),
+                type="button",
+                class_name="fc-btn fc-btn-ghost fc-btn-sm fc-btn-block",
+                on_click=ChatState.load_more,
+                data_testid="load-more",
+            ),
+        ),
+        class_name="fc-conv-list fc-scroll",
+        aria_label="Conversations",
+    )
+
+
+def _user_footer() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(ChatState.user_initials, class_name="fc-avatar"),
+        rx.el.div(
+            rx.el.div(ChatState.user_name, class_name="fc-user-name"),
+            rx.el.div(ChatState.user_email, class_name="fc-user-email"),
+            class_name="fc-user",
+        ),
+        logout_button(),
+        class_name="fc-sidebar-foot",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.el.aside(
+        rx.el.div(
+            rx.el.div(
+                logo(href="/chat"),
+                rx.el.button(
+                    rx.icon("x", size=18),
+                    type="button",
+                    class_name="fc-icon-btn fc-menu-btn",
+                    aria_label="Close menu",
+                    on_click=ChatState.close_sidebar,
+                ),
+                class_name="fc-sidebar-head",
+            ),
+            rx.el.button(
+                rx.icon("message-square-plus", size=17),
+                "New chat",
+                type="button",
+                on_click=ChatState.new_chat,
+                class_name="fc-btn fc-btn-primary fc-btn-block",
+                data_testid="new-chat",
+            ),
+            _search(),
+            _filters(),
+            class_name="fc-sidebar-top",
+        ),
+        _conversation_list(),
+        _user_footer(),
+        class_name="fc-sidebar",
+        id="fc-sidebar",
+    )

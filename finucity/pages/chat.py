@@ -1,0 +1,72 @@
+"""/chat and /chat/<conversation_id>."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from finucity.components.composer import composer_bar
+from finucity.components.dialogs import delete_dialog, rename_dialog
+from finucity.components.messages import message_list
+from finucity.components.sidebar import sidebar
+from finucity.components.welcome import not_found, welcome
+from finucity.states.chat import ChatState
+
+
+def _topbar() -> rx.Component:
+    return rx.el.header(
+        rx.el.button(
+            rx.icon("menu", size=19),
+            type="button",
+            class_name="fc-icon-btn fc-menu-btn",
+            aria_label="Open menu",
+            on_click=ChatState.toggle_sidebar,
+            data_testid="open-menu",
+        ),
+        rx.el.div(
+            rx.cond(ChatState.current_title != "", ChatState.current_title, "New chat"),
+            class_name="fc-topbar-title",
+            data_testid="conversation-title",
+        ),
+        rx.cond(ChatState.current_category != "", rx.el.span(ChatState.current_category, class_name="fc-tag")),
+        rx.el.div(class_name="fc-topbar-spacer"),
+        rx.cond(
+            ChatState.offline,
+            rx.el.span(
+                rx.icon("wifi-off", size=13),
+                rx.el.span("Offline mode"),
+                class_name="fc-offline-badge",
+                title="No AI model is configured: answers come from Finucity's built-in knowledge base.",
+                data_testid="offline-badge",
+            ),
+        ),
+        class_name="fc-topbar",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.cond(
+        ChatState.not_found,
+        not_found(),
+        rx.cond(ChatState.show_welcome, welcome(), rx.fragment()),
+    )
+
+
+def chat_page() -> rx.Component:
+    # Nothing private renders until the server has confirmed the session.
+    return rx.cond(
+        ChatState.user_email != "",
+        rx.el.div(
+            sidebar(),
+            rx.el.div(class_name="fc-overlay", on_click=ChatState.close_sidebar),
+            rx.el.main(
+                _topbar(),
+                message_list(_content()),
+                composer_bar(),
+                class_name="fc-main",
+            ),
+            rename_dialog(),
+            delete_dialog(),
+            class_name=rx.cond(ChatState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
+        ),
+        rx.el.div(class_name="fc-app"),
+    )

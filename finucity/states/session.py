@@ -1,0 +1,88 @@
+"""The signed-in user, checked on the server for every event that needs one.
+
+Reflex reads the browser's cookies once, when the websocket connects; sign-in
+and sign-out are full page loads, so a new socket always carries the current
+cookie. Each handler resolves that cookie against the sessions table, so a
+session ended elsewhere (logout in another tab, expiry) stops working at the
+next event, not at the next page load.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from finucity.api.cookies import SESSION_COOKIE, cookie_value
+from finucity.services import accounts
+from finucity.services.context import Actor
+
+
+class SessionState(rx.State):
+    user_name: str = ""
+    user_first_name: str = ""
+    user_email: str = ""
+    user_initials: str = ""
+    user_is_admin: bool = False
+    # Whose data this tab's state holds; tab state outlives sign-outs.
+    _owner_id: str = ""
+
+    def _base_actor(self) -> Actor:
+        return Actor.anonymous(
+            ip=self.router.session.client_ip or None,
+            user_agent=self.router.headers.user_agent or None,
+            channel="ui",
+        )
+
+    async def _current_actor(self) -> Actor | None:
+        token = cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+        resolved = await accounts.resolve_session(token)
+        user = resolved[0] if resolved else None
+        owner = str(user.id) if user else ""
+        if owner != self._owner_id:
+            await self._forget_previous_user()
+            self._owner_id = owner
+        if user is None:
+            return None
+        self._show_user(user)
+        return self._base_actor().as_user(user)
+
+    def _show_user(self, user) -> None:
+        """Set the visible profile, touching only what changed (each set is sent)."""
+        profile = {
+            "user_name": user.full_name,
+            "user_first_name": user.first_name,
+            "user_email": user.email,
+            "user_initials": "".join(p[0] for p in user.full_name.split()[:2]).upper() or "U",
+            "user_is_admin": user.is_admin,
+        }
+        for name, value in profile.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    async def _forget_previous_user(self) -> None:
+        """Drop every per-user var of this tab (another user, or signed out)."""
+        self.user_name = self.user_first_name = self.user_email = self.user_initials = ""
+        self.user_is_admin = False
+        self._forget_user_data()
+
+    def _forget_user_data(self) -> None:
+        """Substates holding per-user data override this to clear it."""
+
+    def _login_redirect(self) -> rx.event.EventSpec:
+        path = self.router.url.path or "/chat"
+        query = self.router.url.query
+        target = f"{path}?{query}" if query else path
+        return rx.redirect(f"/login?next={quote(target, safe='/')}", replace=True)
+
+    @rx.event
+    async def require_login(self):
+        """on_load of protected pages: a signed-out visitor goes to /login?next=..."""
+        if await self._current_actor() is None:
+            return self._login_redirect()
+
+    @rx.event
+    async def redirect_signed_in(self):
+        """on_load of / : to the chat when signed in, else to sign in."""
+        actor = await self._current_actor()
+        return rx.redirect("/chat" if actor else "/login", replace=True)
