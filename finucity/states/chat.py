@@ -119,6 +119,7 @@ class ChatState(SessionState):
     # --- the turn in progress ---
     pending_question: str = ""
     pending_question_at: str = ""
+    _pending_question_id: str = ""
     streaming_id: str = ""
     streaming_at: str = ""
 
@@ -164,7 +165,7 @@ class ChatState(SessionState):
         self.current_id = self.current_title = self.current_category = ""
         self.messages = []
         self.not_found = False
-        self.pending_question = self.pending_question_at = ""
+        self.pending_question = self.pending_question_at = self._pending_question_id = ""
         self.streaming_id = self.streaming_at = ""
         self.editing = False
         self.notice = ""
@@ -291,6 +292,7 @@ class ChatState(SessionState):
             return None
         self.pending_question = turn.question.content
         self.pending_question_at = turn.question.created_at.isoformat()
+        self._pending_question_id = str(turn.question.id)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
         events: list = [ChatState.follow_answer]
@@ -330,13 +332,13 @@ class ChatState(SessionState):
         self.notice = ""
         self.editing = False
         # Drop the old answer (and show the edited question) before streaming.
+        # New row objects: state vars are replaced, never mutated in place.
         keep: list[MessageRow] = []
         for row in self.messages:
             if row.id == str(turn.question.id):
-                row.content = turn.question.content
-                keep.append(row)
+                keep.append(dataclasses.replace(row, content=turn.question.content))
                 break
-            keep.append(row)
+            keep.append(dataclasses.replace(row))
         self.messages = _mark_last(keep)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
@@ -437,7 +439,7 @@ class ChatState(SessionState):
             if self.pending_question:
                 rows.append(
                     MessageRow(
-                        id=f"q-{message_id}",
+                        id=self._pending_question_id,
                         role=MessageRole.user.value,
                         content=self.pending_question,
                         status=MessageStatus.complete.value,
@@ -448,7 +450,7 @@ class ChatState(SessionState):
             if answer is not None:
                 rows.append(_message_row(answer))
             self.messages = _mark_last(rows)
-            self.pending_question = self.pending_question_at = ""
+            self.pending_question = self.pending_question_at = self._pending_question_id = ""
             self.streaming_id = self.streaming_at = ""
 
     # --- renaming and deleting ------------------------------------------------------------------

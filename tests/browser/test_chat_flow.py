@@ -227,3 +227,89 @@ def test_the_chat_works_on_a_phone(page: Page, signed_in):
     # Fully slid in, not just started moving.
     page.wait_for_function("document.querySelector('#fc-sidebar').getBoundingClientRect().left >= 0")
     screenshot(page, "chat-menu-390x844")
+
+
+def test_closing_the_tab_loses_nothing(page: Page, signed_in, live_server, fake):
+    ask(page, "Walk me through ELSS in detail [[fake:slow]]")
+    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40")
+    conversation = conversation_id(page)
+    page.close()
+
+    def finished():
+        stored = stored_messages(live_server, conversation)
+        return len(stored) == 2 and stored[1].status != "streaming"
+
+    import time
+
+    deadline = time.monotonic() + 60
+    while not finished():
+        assert time.monotonic() < deadline, "the answer never finished after the tab closed"
+        time.sleep(0.5)
+    stored = stored_messages(live_server, conversation)
+    assert stored[1].status == "complete"
+    assert "You asked about" in stored[1].content
+
+
+def test_stop_ends_the_upstream_request(page: Page, signed_in, fake):
+    before = fake.closed_early
+    ask(page, "Everything about GST input tax credit [[fake:very-slow]]")
+    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 20")
+    page.click(".fc-stop")
+    fake.wait_closed_early(before + 1, timeout=5)
+    wait_for_answer(page, "stopped")
+
+
+def test_edit_the_last_question_and_resend(page: Page, signed_in):
+    ask(page, "What is the PPF interest rate?")
+    wait_for_answer(page)
+    page.click("[data-testid=edit-question]")
+    box = page.locator("#fc-composer-input")
+    expect(box).to_have_value("What is the PPF interest rate?")
+    box.fill("What is the PPF lock-in period?")
+    box.press("Enter")
+    answer = wait_for_answer(page)
+    expect(page.locator("[data-testid=user-bubble]")).to_have_count(1)
+    expect(page.locator("[data-testid=user-bubble]")).to_have_text("What is the PPF lock-in period?")
+    assert "PPF lock-in period" in answer.inner_text()
+
+
+def test_search_and_rename_in_the_sidebar(page: Page, signed_in):
+    ask(page, "Should I buy a term plan or a ULIP?")
+    wait_for_answer(page)
+    page.click("[data-testid=new-chat]")
+    ask(page, "How do I register for GST as a freelancer?")
+    wait_for_answer(page)
+    items = page.locator("[data-testid=conversation-item]")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("GST as a freelancer")  # newest first
+
+    page.fill("#fc-search", "ulip")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text("term plan")
+    page.fill("#fc-search", "")
+    expect(items).to_have_count(2)
+
+    target = items.first
+    target.hover()
+    target.get_by_label("Rename conversation").click()
+    page.fill("#fc-rename-input", "GST for freelancers")
+    page.click("#fc-rename-save")
+    expect(items.first).to_contain_text("GST for freelancers")
+    page.reload()
+    expect(page.locator("[data-testid=conversation-item]").first).to_contain_text("GST for freelancers")
+
+
+def test_desktop_screens_look_finished(page: Page, signed_in):
+    page.wait_for_selector("[data-testid=suggestion]")
+    screenshot(page, "chat-empty-1280x800")
+    ask(page, "Give me the full picture of salary tax [[fake:very-slow]]")
+    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 300")
+    screenshot(page, "chat-streaming-1280x800")
+    page.click(".fc-stop")
+    wait_for_answer(page, "stopped")
+    ask(page, "Compare loan prepayment with investing [[fake:long]]")
+    wait_for_answer(page)
+    screenshot(page, "chat-long-answer-1280x800")
+    # Tables and code render as such, with their copy button.
+    assert page.locator(".fc-md table").count() >= 1
+    assert page.locator(".fc-code .fc-copy-code").count() >= 1
