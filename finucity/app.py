@@ -18,6 +18,9 @@ from finucity.states.chat import ChatState
 from finucity.states.session import SessionState
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# One line per model request is noise; failures are logged by the provider.
+for _noisy in ("httpx", "httpx2", "openai"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 TITLE = "Finucity AI · Indian tax, GST and investment answers"
 DESCRIPTION = "Ask Finucity AI about Indian income tax, GST, investments, business finance and insurance."

@@ -67,6 +67,7 @@ def auth_layout(*card: rx.Component) -> rx.Component:
         _brand_panel(),
         rx.el.section(rx.el.div(_mobile_brand(), *card, class_name="fc-auth-card"), class_name="fc-auth-panel"),
         class_name="fc-auth",
+        on_mount=rx.call_script(_FORGET_TAB),
     )
 
 
@@ -124,7 +125,6 @@ def login_form() -> rx.Component:
             rx.el.input(type="hidden", name="next", value=s.next_path),
             rx.el.button("Sign in", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"),
             path="/auth/login",
-            on_mount=rx.call_script(_FORGET_TAB),
             class_name="fc-form",
             id="fc-login-form",
         ),

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 # A follower keeps going this long after its tab's socket disappears (a
 # reconnect), then leaves the answer to the server and the database.
 DISCONNECT_GRACE_S = 5.0
+# How often a follower checks that its tab is still there and still on this
+# answer (taking the state lock each update would be wasteful).
+FOLLOWER_CHECK_S = 1.0
 
 
 @dataclasses.dataclass
@@ -409,17 +412,22 @@ class ChatState(SessionState):
         key = message_id
         yield stream_reset(key, "")
         gone_since: float | None = None
+        checked = time.monotonic()
         async for update in generation.follow(uuid.UUID(message_id)):
             if update.delta:
-                yield stream_append(update.delta)
+                yield stream_append(key, update.delta)
             if update.done:
                 break
+            now = time.monotonic()
+            if now - checked < FOLLOWER_CHECK_S:
+                continue
+            checked = now
             # A closed tab must not keep a follower (the answer itself goes on).
             if _client_connected(token):
                 gone_since = None
             elif gone_since is None:
-                gone_since = time.monotonic()
-            elif time.monotonic() - gone_since > DISCONNECT_GRACE_S:
+                gone_since = now
+            elif now - gone_since > DISCONNECT_GRACE_S:
                 return
             async with self:
                 if self.streaming_id != message_id:

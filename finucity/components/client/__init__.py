@@ -82,9 +82,12 @@ def stream_reset(key: str, text: str = "") -> rx.event.EventSpec:
     return rx.call_script(f"window.__fc&&__fc.reset({_js(key)},{_js(text)})")
 
 
-def stream_append(delta: str) -> rx.event.EventSpec:
-    """Add text to the stream last reset. Kept tiny: it is sent for every update."""
-    return rx.call_script(f"window.__fc&&__fc.a({_js(delta)})")
+STREAM_KEY_PREFIX = 8
+
+
+def stream_append(key: str, delta: str) -> rx.event.EventSpec:
+    """Add text to stream `key`. Kept tiny: it is sent for every update."""
+    return rx.call_script(f"window.__fc&&__fc.a({_js(key[:STREAM_KEY_PREFIX])},{_js(delta)})")
 
 
 def stream_drop(key: str) -> rx.event.EventSpec:

@@ -41,7 +41,7 @@ SyntaxHighlighter.registerLanguage("sql", sql);
 
 const streams = new Map(); // key -> text
 const listeners = new Map(); // key -> Set<fn>
-let currentKey = null; // the stream `a()` appends to: one answer streams per tab
+let currentKey = null; // the stream on screen: one answer streams per tab
 
 function notify(key) {
   const set = listeners.get(key);
@@ -55,8 +55,10 @@ const store = {
     notify(key);
   },
   // The hot path, named short: it is sent over the websocket for every update.
-  a(delta) {
-    if (currentKey !== null) store.append(currentKey, delta);
+  // `k` is a prefix of the stream's key: enough to drop stray text from an
+  // older stream still winding down after the tab moved on.
+  a(k, delta) {
+    if (currentKey !== null && currentKey.startsWith(k)) store.append(currentKey, delta);
   },
   append(key, delta) {
     streams.set(key, (streams.get(key) || "") + delta);
