@@ -18,6 +18,7 @@ from finucity.services.context import Actor
 router = APIRouter(tags=["chat"])
 
 _ERRORS = {
+    400: {"model": ErrorResponse},
     401: {"model": ErrorResponse},
     403: {"model": ErrorResponse},
     404: {"model": ErrorResponse},
@@ -72,7 +73,12 @@ def _sse(payload: dict) -> str:
     responses={
         **_ERRORS,
         200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # Each event is one `data:` line holding a JSON object.
+            "content": {
+                "text/event-stream": {
+                    "schema": {"type": "object", "required": ["data"], "properties": {"data": {"type": "string"}}}
+                }
+            },
             "description": 'Events: `data: {"content": "..."}` per chunk, then `data: {"done": true, ...}` '
             'or `data: {"error": "..."}`.',
         },

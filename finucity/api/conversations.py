@@ -30,6 +30,7 @@ from finucity.services.context import Actor
 router = APIRouter()
 
 _ERRORS = {
+    400: {"model": ErrorResponse},
     401: {"model": ErrorResponse},
     403: {"model": ErrorResponse},
     404: {"model": ErrorResponse},

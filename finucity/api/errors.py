@@ -1,13 +1,11 @@
 """Every API error is JSON `{success: false, error, field?}`; no stack traces.
 
 Service errors carry their own status and user-safe message. Anything
-unexpected becomes a bare 500 whose details go to the log under the request
-id, which the client also receives so support can find it.
+unexpected becomes a bare 500 (in middleware.RequestContextMiddleware) whose
+details go to the log under the request id, which the client also receives.
 """
 
 from __future__ import annotations
-
-import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,8 +13,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from finucity.services.errors import RateLimited, ServiceError
-
-log = logging.getLogger("finucity.api")
 
 
 class ApiError(Exception):
@@ -85,7 +81,3 @@ def install_error_handlers(app: FastAPI) -> None:
         messages = {404: "Not found", 405: "Method not allowed"}
         return error_response(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("Unhandled error (request %s %s, id %s)", request.method, request.url.path, getattr(request.state, "request_id", "-"))
-        return error_response(request, 500, "Internal server error")

@@ -9,12 +9,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("finucity.api")
 
 MAX_BODY_BYTES = 64 * 1024
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -33,8 +36,12 @@ class RequestContextMiddleware:
         request_id = incoming if incoming and _SANE_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
+        response_started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
@@ -42,7 +49,23 @@ class RequestContextMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Answer unexpected errors here, not in Starlette's outermost
+            # handler, so even a 500 carries the request id a user can quote.
+            log.exception("Unhandled error (%s %s, request %s)", scope["method"], scope["path"], request_id)
+            if response_started:
+                raise
+            body = json.dumps({"success": False, "error": "Internal server error", "request_id": request_id}).encode()
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send_with_headers({"type": "http.response.body", "body": body})
 
 
 class BodySizeLimitMiddleware:

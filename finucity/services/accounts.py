@@ -157,8 +157,12 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
     await ratelimit.hit(settings.login_limit_ip, "login-ip", ip_key, message=TOO_MANY_ATTEMPTS)
     await ratelimit.check(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
 
-    async with read_only() as session:
-        user = await session.scalar(select(User).where(User.email == account_key))
+    user = None
+    # No stored address contains a NUL (PostgreSQL would refuse the query):
+    # such an email is simply unknown, and fails like any other.
+    if "\x00" not in account_key:
+        async with read_only() as session:
+            user = await session.scalar(select(User).where(User.email == account_key))
     ok = await security.verify_password(user.password_hash if user else None, password[:MAX_PASSWORD])
     if not ok or user is None or not user.is_active:
         try:
@@ -244,6 +248,8 @@ async def create_api_token(actor: Actor, name: str) -> NewApiToken:
     name = " ".join(name.split())
     if len(name) > 100:
         raise ValidationError("Keep the token name under 100 characters.", field="name")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ValidationError("The token name contains a character that is not allowed.", field="name")
     secret = security.new_api_token()
     token = ApiToken(user_id=user_id, name=name, token_hash=security.hash_token(secret), prefix=secret[:10])
     async with unit_of_work(actor) as uow:

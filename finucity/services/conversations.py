@@ -12,7 +12,7 @@ import dataclasses
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
@@ -101,8 +101,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         when = datetime.fromisoformat(stamp)
         if when.tzinfo is None:
             raise ValueError
-        return when, uuid.UUID(ident)
-    except (ValueError, UnicodeDecodeError):
+        # Times that cannot be expressed in UTC (year 1 at +05:30) are not ours.
+        return when.astimezone(timezone.utc), uuid.UUID(ident)
+    except (ValueError, UnicodeDecodeError, OverflowError):
         raise ValidationError("The cursor is not valid; start from the first page.", field="cursor") from None
 
 
@@ -131,6 +132,8 @@ async def list_conversations(
     if q is not None and q.strip():
         if len(q) > 200:
             raise ValidationError("Keep the search under 200 characters.", field="q")
+        if "\x00" in q:
+            raise ValidationError("The search contains a character that is not allowed.", field="q")
         pattern = _like_pattern(q.strip())
         in_messages = (
             select(Message.id)
