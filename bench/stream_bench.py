@@ -79,10 +79,11 @@ class FrameCounter:
 
 def seed_history(database_url: str, email: str, pairs: int = 50) -> str:
     """A conversation with `pairs` questions and answers, written straight to the database."""
+    from sqlalchemy import select
+
     from finucity import db
     from finucity.models import Conversation, Message, User
     from finucity.services.context import Actor, unit_of_work
-    from sqlalchemy import select
 
     async def seed() -> str:
         db.configure(database_url)

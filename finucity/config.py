@@ -87,7 +87,7 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _production_needs_a_secret(self) -> "Settings":
+    def _production_needs_a_secret(self) -> Settings:
         if self.is_production and self.secret_key is None:
             raise ValueError(
                 "SECRET_KEY must be set when ENV=production "

@@ -9,7 +9,6 @@ from finucity.components.brand import logo
 from finucity.components.client import backend_form
 from finucity.states.auth import AuthFormState
 
-
 # The old tab's state must not outlive a change of user: clear Reflex's tab
 # token before the sign-in/out navigation so the next page starts fresh.
 _FORGET_TAB = "try{window.sessionStorage.removeItem('token')}catch(e){}"

@@ -53,10 +53,10 @@ class Actor:
         return user_id
 
     @classmethod
-    def anonymous(cls, *, ip: str | None = None, user_agent: str | None = None, channel: Channel = "system", request_id: str | None = None) -> "Actor":
+    def anonymous(cls, *, ip: str | None = None, user_agent: str | None = None, channel: Channel = "system", request_id: str | None = None) -> Actor:
         return cls(ip=ip, user_agent=user_agent, channel=channel, request_id=request_id)
 
-    def as_user(self, user) -> "Actor":
+    def as_user(self, user) -> Actor:
         """The same request, now acting as `user` (after sign-in)."""
         return dataclasses.replace(self, user_id=user.id, email=user.email, role=user.role)
 

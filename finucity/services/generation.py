@@ -38,7 +38,7 @@ DB_POLL_S = 0.5
 FAILED_UNEXPECTEDLY = "Something went wrong while writing this answer. Please retry."
 INTERRUPTED_BY_SHUTDOWN = "The server restarted while writing this answer. Please retry."
 
-_LIVE: dict[uuid.UUID, "Generation"] = {}
+_LIVE: dict[uuid.UUID, Generation] = {}
 _BACKGROUND: set[asyncio.Task] = set()
 
 
@@ -82,7 +82,7 @@ class Generation:
 
     # --- lifecycle ---------------------------------------------------------------
 
-    def start(self) -> "Generation":
+    def start(self) -> Generation:
         _LIVE[self.message_id] = self
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self

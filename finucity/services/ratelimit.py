@@ -12,8 +12,8 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
-from limits.storage import storage_from_string
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 
 from finucity.config import get_settings
 from finucity.services.errors import RateLimited

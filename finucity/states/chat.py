@@ -16,7 +16,6 @@ What goes over the websocket, and why:
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
@@ -24,6 +23,7 @@ import uuid
 
 import reflex as rx
 
+from finucity.components.client import stream_append, stream_drop, stream_reset
 from finucity.config import get_settings
 from finucity.models import Category, Message, MessageRole, MessageStatus
 from finucity.services import chat, conversations, generation
@@ -31,7 +31,6 @@ from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.ai.provider import get_provider
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
-from finucity.components.client import stream_append, stream_drop, stream_reset
 from finucity.states.session import SessionState
 
 log = logging.getLogger(__name__)
