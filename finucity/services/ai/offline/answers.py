@@ -1,0 +1,89 @@
+"""Answers: their structure, and the Markdown pieces they are built from (tables, bullets, sources)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from finucity.models import Category
+from finucity.services.ai.offline.calculators import _HUNDRED, _MONTHS_PER_YEAR
+from finucity.services.ai.offline.knowledge import Fact, _dec, _fact
+from finucity.services.ai.prompts import DISCLAIMERS, financial_year
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """An answer in the structure the system prompt asks of a model."""
+
+    category: Category
+    direct: str
+    explanation: str
+    example: str
+    next_steps: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    example_heading: str = "Example"
+
+    def render(self) -> str:
+        return "\n\n".join(
+            [
+                f"### Short answer\n\n{self.direct}",
+                f"### How it works\n\n{self.explanation}",
+                f"### {self.example_heading}\n\n{self.example}",
+                f"### Next steps\n\n{_bullets(self.next_steps)}",
+                _sources_line(self.facts),
+                f"*{DISCLAIMERS[self.category]}*",
+            ]
+        )
+
+
+def _sources_line(facts: Iterable[Fact]) -> str:
+    citations = list(dict.fromkeys(fact.citation for fact in facts))
+    if len(citations) == 1:
+        return f"Source: {citations[0]}"
+    # A list, not a joined line: the sources themselves contain semicolons.
+    return f"Sources:\n\n{_bullets(citations)}"
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    return "\n".join(lines)
+
+
+def _pct(value: Decimal | float) -> str:
+    return f"{_dec(value).normalize():f}%"
+
+
+def _rate_label(rate: Decimal) -> str:
+    return "Nil" if rate == 0 else _pct(rate)
+
+
+def _tax_saved(amount: Decimal, slab_rate: Decimal) -> Decimal:
+    """Tax saved by a deduction at a slab rate, cess included."""
+    return amount * slab_rate / _HUNDRED * (1 + _dec(_fact("cess")["rate"]) / _HUNDRED)
+
+
+def _tenure_text(months: int) -> str:
+    if months % _MONTHS_PER_YEAR:
+        return f"{months} months"
+    years = months // _MONTHS_PER_YEAR
+    return f"{years} year{'s' if years != 1 else ''} ({months} months)"
+
+
+def _year_note(fact: Fact, today: date) -> list[str]:
+    """A warning when the offline notes are for another financial year than today's."""
+    current = financial_year(today)
+    if fact["financial_year"] == current:
+        return []
+    return [
+        (
+            f"These are the FY {fact['financial_year']} rules, the latest in my offline notes; check whether the "
+            f"Budget changed them for FY {current}."
+        )
+    ]

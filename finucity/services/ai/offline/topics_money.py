@@ -1,0 +1,293 @@
+"""Loans and investments: EMIs, SIPs, PPF, ELSS and NPS."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from finucity.models import Category
+from finucity.services.ai.categories import contains_any
+from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table, _tax_saved, _tenure_text
+from finucity.services.ai.offline.calculators import (
+    _HUNDRED,
+    _MONTHS_PER_YEAR,
+    emi,
+    future_value_annuity_due,
+    new_regime,
+    old_regime,
+    sip_future_value,
+)
+from finucity.services.ai.offline.knowledge import _dec, _fact
+from finucity.services.ai.offline.reading import _amounts, _months, _rate
+from finucity.services.formatting import format_date, format_inr
+
+_EMI_TERMS = ("EMI", "equated monthly instalment", "loan", "instalment", "installment")
+_HOME_LOAN_TERMS = ("home loan", "housing loan")
+
+
+def _emi_table(principal: Decimal, rate: Decimal, months: int) -> tuple[Decimal, str]:
+    monthly = emi(principal, rate, months)
+    total = monthly * months
+    table = _table(
+        ("Loan amount", "Interest rate", "Tenure", "Monthly EMI", "Total interest", "Total repaid"),
+        [
+            (
+                format_inr(principal),
+                f"{_pct(rate)} a year",
+                _tenure_text(months),
+                f"**{format_inr(monthly)}**",
+                format_inr(total - principal),
+                format_inr(total),
+            )
+        ],
+    )
+    return monthly, table
+
+
+def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, asked: bool) -> Answer:
+    monthly, table = _emi_table(principal, rate, months)
+    first_interest = principal * rate / _HUNDRED / _MONTHS_PER_YEAR
+    home_loan = contains_any(text, _HOME_LOAN_TERMS)
+    steps = [
+        "Compare the rate and processing fees across lenders; a lower rate changes the EMI more than you might expect.",
+        (
+            "Part-prepayments early in the loan cut total interest the most; ask whether your lender charges for "
+            "them (floating-rate home loans to individuals may not)."
+        ),
+    ]
+    if home_loan:
+        steps += _fact("home_loan_tax")["notes"]
+    if not asked:
+        steps.insert(0, 'Ask me with your numbers, e.g. "EMI for 30 lakh at 9% for 15 years".')
+    subject = (
+        "Your EMI"
+        if asked
+        else "An EMI is the fixed monthly payment that repays a loan with interest. For example, the EMI"
+    )
+    return Answer(
+        category=Category.general,
+        direct=(
+            f"{subject} is **{format_inr(monthly)} a month** for a loan of {format_inr(principal)} at {_pct(rate)} a "
+            f"year over {_tenure_text(months)}."
+        ),
+        explanation=(
+            f"{_fact('emi_formula')['formula']}.\n\nEarly EMIs are mostly interest: the interest part is charged on "
+            "the balance still owed, so it falls every month and the principal part grows."
+        ),
+        example_heading="Your numbers" if asked else "Example",
+        example=(
+            f"{table}\n\nOf the first EMI, {format_inr(first_interest)} is interest and "
+            f"{format_inr(monthly - first_interest)} repays principal."
+        ),
+        next_steps=tuple(steps),
+        facts=(_fact("emi_formula"), *((_fact("home_loan_tax"),) if home_loan else ())),
+    )
+
+
+def _emi_calculation(text: str, today: date) -> Answer | None:
+    if not contains_any(text, _EMI_TERMS):
+        return None
+    rate, months, amounts = _rate(text), _months(text), _amounts(text)
+    if rate is None or months is None or not amounts:
+        return None
+    return _emi_answer(max(amounts), rate, months, text, asked=True)
+
+
+def _emi_basics(text: str, today: date) -> Answer:
+    return _emi_answer(Decimal(5_000_000), Decimal("8.5"), 240, text, asked=False)
+
+
+_SIP_TERMS = ("SIP", "systematic investment plan")
+_MONTHLY_TERMS = ("per month", "monthly", "every month", "a month")
+_INVEST_TERMS = ("invest", "investing", "investment")
+# Smaller numbers in a SIP question are ages or counts, not the instalment.
+_MIN_SIP = Decimal(100)
+
+
+def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, assumed_rate: bool) -> Answer:
+    value = sip_future_value(monthly, rate, months)
+    invested = monthly * months
+    ltcg = _fact("equity_ltcg")
+    scenarios = [rate + delta for delta in (-2, 0, 2) if rate + delta >= 0]
+    table = _table(
+        ("Expected return", "Invested", "Estimated value", "Estimated gain"),
+        [_sip_row(monthly, r, months) for r in scenarios],
+    )
+    assumption = (
+        [f"You did not give a return, so this assumes {_pct(rate)} a year; ask again with a rate to change it."]
+        if assumed_rate
+        else []
+    )
+    return Answer(
+        category=Category.investment,
+        direct=(
+            f"{'Investing' if asked else 'For example, investing'} {format_inr(monthly)} a month for "
+            f"{_tenure_text(months)} at an expected {_pct(rate)} a year could grow to about **{format_inr(value)}**: "
+            f"{format_inr(invested)} invested and {format_inr(value - invested)} of estimated gains."
+        ),
+        explanation=_bullets(
+            [
+                f"{_fact('sip_formula')['formula']}.",
+                (
+                    "It assumes the same return every year; real equity returns go up and down, so treat the figure "
+                    "as a range, not a promise."
+                ),
+                (
+                    f"Equity fund gains held over {ltcg['long_term_after_months']} months are taxed at "
+                    f"{_pct(ltcg['ltcg_rate'])} above {format_inr(ltcg['ltcg_exemption'])} a year; gains within "
+                    f"{ltcg['long_term_after_months']} months at {_pct(ltcg['stcg_rate'])}."
+                ),
+                *assumption,
+            ]
+        ),
+        example_heading="Your numbers" if asked else "Example",
+        example=table,
+        next_steps=tuple(
+            ([] if asked else ['Ask me with your numbers, e.g. "SIP of 5000 per month for 20 years at 11%".'])
+            + [
+                "Match the fund to the goal: equity funds for goals 7 or more years away, debt funds for short ones.",
+                (
+                    "Raising the SIP each year with your income (a step-up SIP) makes a large difference over long "
+                    "periods."
+                ),
+                "Prefer direct plans (lower expense ratio) and review once a year rather than stopping during a fall.",
+            ]
+        ),
+        facts=(_fact("sip_formula"), ltcg),
+    )
+
+
+def _sip_row(monthly: Decimal, rate: Decimal, months: int) -> tuple[str, ...]:
+    invested = monthly * months
+    value = sip_future_value(monthly, rate, months)
+    return (_pct(rate), format_inr(invested), format_inr(value), format_inr(value - invested))
+
+
+def _is_sip_question(text: str) -> bool:
+    return contains_any(text, _SIP_TERMS) or (contains_any(text, _INVEST_TERMS) and contains_any(text, _MONTHLY_TERMS))
+
+
+def _sip_calculation(text: str, today: date) -> Answer | None:
+    if not _is_sip_question(text):
+        return None
+    months = _months(text)
+    amounts = [amount for amount in _amounts(text) if amount >= _MIN_SIP]
+    if months is None or not amounts:
+        return None
+    rate = _rate(text)
+    default = _dec(_fact("sip_formula")["default_return"])
+    return _sip_answer(amounts[0], rate if rate is not None else default, months, asked=True, assumed_rate=rate is None)
+
+
+def _sip_basics(text: str, today: date) -> Answer:
+    default = _dec(_fact("sip_formula")["default_return"])
+    return _sip_answer(Decimal(10_000), default, 180, asked=False, assumed_rate=False)
+
+
+def _ppf(text: str, today: date) -> Answer:
+    fact = _fact("ppf")
+    rate, years, top = _dec(fact["rate"]), int(fact["term_years"]), _dec(fact["max_deposit"])
+    maturity = future_value_annuity_due(top, rate / _HUNDRED, years)
+    invested = top * years
+    return Answer(
+        category=Category.investment,
+        direct=(
+            f"PPF earns **{_pct(rate)} a year** (tax-free, compounded yearly), runs for {years} years, and takes "
+            f"{format_inr(fact['min_deposit'])} to {format_inr(top)} a year."
+        ),
+        explanation=_bullets(fact["points"]),
+        example=(
+            f"Depositing {format_inr(top)} at the start of every year for {years} years, at {_pct(rate)} throughout, "
+            f"gives about **{format_inr(maturity)}** at maturity: {format_inr(invested)} deposited and "
+            f"{format_inr(maturity - invested)} of tax-free interest."
+        ),
+        next_steps=(
+            "Deposit by 5 April (or by the 5th of a month) to earn interest for the whole period.",
+            "The rate is reset every quarter; check the current rate with your bank or post office.",
+            f"At maturity, decide whether to extend in blocks of {fact['extension_years']} years.",
+        ),
+        facts=(fact,),
+    )
+
+
+def _elss(text: str, today: date) -> Answer:
+    fact, ltcg = _fact("elss"), _fact("equity_ltcg")
+    limit = _dec(_fact("section_80c")["limit"])
+    years = int(fact["lock_in_years"])
+    top_rate = max(slab.rate for slab in old_regime().slabs)
+    unlocks = _years_later(today, years)
+    return Answer(
+        category=Category.investment,
+        direct=(
+            f"ELSS funds are equity mutual funds with a **{years}-year lock-in** whose investments qualify for the "
+            f"section 80C deduction, up to {format_inr(limit)} a year (old regime only)."
+        ),
+        explanation=_bullets(
+            [
+                *fact["points"],
+                (
+                    "SIP or lump sum: a lump sum is invested (and locked) at one price; a SIP spreads your buying "
+                    "over the year, and each instalment unlocks on its own date."
+                ),
+                (
+                    f"Gains are taxed like other equity funds: {_pct(ltcg['ltcg_rate'])} on long-term gains above "
+                    f"{format_inr(ltcg['ltcg_exemption'])} a year."
+                ),
+            ]
+        ),
+        example=(
+            f"A SIP of {format_inr(limit / _MONTHS_PER_YEAR)} a month adds up to {format_inr(limit)} a year, the full "
+            f"80C limit; at the {_pct(top_rate)} slab that saves {format_inr(_tax_saved(limit, top_rate))} of tax. An "
+            f"instalment made on {format_date(today)} can be redeemed from {format_date(unlocks)}."
+        ),
+        next_steps=(
+            (
+                "Count your other 80C items first (EPF, insurance premiums, tuition fees) so you invest only what is "
+                "needed."
+            ),
+            "Compare funds on long-term performance and expense ratio; prefer direct plans.",
+            "ELSS saves tax only in the old regime; in the new regime it is an ordinary equity fund with a lock-in.",
+        ),
+        facts=(fact, _fact("section_80c"), ltcg, _fact("cess")),
+    )
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _nps(text: str, today: date) -> Answer:
+    fact = _fact("nps")
+    extra = _dec(fact["extra_deduction_1b"])
+    employer_pct = _dec(fact["employer_cap_new_regime"])
+    top_rate = max(slab.rate for slab in new_regime().slabs)
+    basic = Decimal(100_000)
+    employer_yearly = basic * employer_pct / _HUNDRED * _MONTHS_PER_YEAR
+    return Answer(
+        category=Category.investment,
+        direct=(
+            "Beyond the ₹1.5 lakh 80C limit, your own NPS contribution gets an extra deduction of up to "
+            f"**{format_inr(extra)}** under section 80CCD(1B) (old regime only), and your employer's contribution is "
+            f"deductible under 80CCD(2) up to **{_pct(employer_pct)} of basic pay plus DA** in the new regime "
+            f"({_pct(fact['employer_cap_old_regime'])} in the old)."
+        ),
+        explanation=_bullets(fact["points"]),
+        example=(
+            f"- Old regime: {format_inr(extra)} under 80CCD(1B) at the {_pct(top_rate)} slab saves "
+            f"{format_inr(_tax_saved(extra, top_rate))}.\n- New regime: with basic pay of {format_inr(basic)} a "
+            f"month, an employer contribution of {_pct(employer_pct)} is {format_inr(employer_yearly)} a year, all "
+            f"deductible; at the {_pct(top_rate)} slab that saves {format_inr(_tax_saved(employer_yearly, top_rate))}."
+        ),
+        next_steps=(
+            (
+                "Ask your employer whether it offers corporate NPS; restructuring part of your salary as employer "
+                "NPS helps in both regimes."
+            ),
+            "Choose your equity share (active or auto choice) to suit your age; you can change it later.",
+            "Remember the money is mostly locked in until 60.",
+        ),
+        facts=(fact, _fact("cess")),
+    )
