@@ -175,8 +175,13 @@ def people() -> People:
 @pytest.fixture(autouse=True)
 def _fast_offline_assistant(monkeypatch) -> None:
     """The offline assistant streams without its reading-speed pauses in tests."""
-    try:
-        from finucity.services.ai.offline import OfflineProvider
-    except ImportError:  # pragma: no cover - during early development
-        return
+    from finucity.services.ai.offline import OfflineProvider
+
     monkeypatch.setattr(OfflineProvider, "delay_s", 0.0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running
+    in the main thread for the rest of the session, which asyncio tests cannot
+    share."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))

@@ -124,6 +124,9 @@ class ChatState(SessionState):
     _pending_question_id: str = ""
     streaming_id: str = ""
     streaming_at: str = ""
+    # Bumped for each new follower: an older one (from before a reload, which
+    # keeps the tab's session) sees it and leaves.
+    _follower: int = 0
 
     # --- the composer ---
     selected_category: str = Category.general.value
@@ -402,6 +405,8 @@ class ChatState(SessionState):
             actor = await self._actor()
             message_id = self.streaming_id
             token = self.router.session.client_token
+            self._follower += 1
+            me = self._follower
         if actor is None or not message_id:
             return
         try:
@@ -414,7 +419,7 @@ class ChatState(SessionState):
         checked = time.monotonic()
         async for update in generation.follow(uuid.UUID(message_id)):
             if update.delta:
-                yield stream_append(key, update.delta)
+                yield stream_append(key, update.offset, update.delta)
             if update.done:
                 break
             now = time.monotonic()
@@ -429,8 +434,8 @@ class ChatState(SessionState):
             elif now - gone_since > DISCONNECT_GRACE_S:
                 return
             async with self:
-                if self.streaming_id != message_id:
-                    return  # the tab moved on to another conversation
+                if self.streaming_id != message_id or self._follower != me:
+                    return  # the tab moved on, or a newer follower took over
         await self._finish_answer(actor, message_id)
         yield stream_drop(key)
 

@@ -196,7 +196,7 @@ def test_html_in_questions_and_answers_is_shown_as_text(page: Page, signed_in):
     assert page.evaluate("window.__xss") in (0, None)
 
 
-def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, signed_in):
+def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, signed_in, live_server):
     ask(page, "A long question about NPS [[fake:very-slow]]")
     page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40")
     conversation = conversation_id(page)
@@ -208,8 +208,14 @@ def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, 
     page.wait_for_function(
         "(n) => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > n + 40", arg=first
     )
+    shown = streaming.inner_text().split()
     page.click(".fc-stop")
     wait_for_answer(page, "stopped")
+    # What streamed on screen is the start of the saved answer, each word once:
+    # the follower from before the reload must not add its own copy.
+    saved = stored_messages(live_server, conversation)[1].content.split()
+    assert len(shown) > 10
+    assert saved[: len(shown) - 1] == shown[:-1]
 
 
 def test_the_chat_works_on_a_phone(page: Page, signed_in):

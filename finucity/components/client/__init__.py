@@ -85,9 +85,9 @@ def stream_reset(key: str, text: str = "") -> rx.event.EventSpec:
 STREAM_KEY_PREFIX = 8
 
 
-def stream_append(key: str, delta: str) -> rx.event.EventSpec:
-    """Add text to stream `key`. Kept tiny: it is sent for every update."""
-    return rx.call_script(f"window.__fc&&__fc.a({_js(key[:STREAM_KEY_PREFIX])},{_js(delta)})")
+def stream_append(key: str, offset: int, delta: str) -> rx.event.EventSpec:
+    """Add `delta`, which starts at `offset`, to stream `key`. Kept tiny: it is sent for every update."""
+    return rx.call_script(f"window.__fc&&__fc.a({_js(key[:STREAM_KEY_PREFIX])},{int(offset)},{_js(delta)})")
 
 
 def stream_drop(key: str) -> rx.event.EventSpec:

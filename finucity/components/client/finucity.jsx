@@ -55,10 +55,16 @@ const store = {
     notify(key);
   },
   // The hot path, named short: it is sent over the websocket for every update.
-  // `k` is a prefix of the stream's key: enough to drop stray text from an
-  // older stream still winding down after the tab moved on.
-  a(k, delta) {
-    if (currentKey !== null && currentKey.startsWith(k)) store.append(currentKey, delta);
+  // `k` is a prefix of the stream's key (text from an older stream winding
+  // down is dropped), `at` the length of the text before `delta`: a second
+  // follower of the same answer (a reload reuses the tab's session) repeats
+  // text the store already has, and only what is new is kept.
+  a(k, at, delta) {
+    if (currentKey === null || !currentKey.startsWith(k)) return;
+    const text = streams.get(currentKey) || "";
+    if (at > text.length || at + delta.length <= text.length) return;
+    streams.set(currentKey, text.slice(0, at) + delta);
+    notify(currentKey);
   },
   append(key, delta) {
     streams.set(key, (streams.get(key) || "") + delta);
