@@ -319,3 +319,24 @@ def test_desktop_screens_look_finished(page: Page, signed_in):
     # Tables and code render as such, with their copy button.
     assert page.locator(".fc-md table").count() >= 1
     assert page.locator(".fc-code .fc-copy-code").count() >= 1
+
+
+def test_scrolling_up_stops_following_and_offers_a_way_back(page: Page, signed_in):
+    page.set_viewport_size({"width": 1280, "height": 600})
+    ask(page, "Tell me everything about HRA [[fake:very-slow]]")
+    viewport = page.locator("#fc-viewport")
+    at_bottom = "(() => { const v = document.getElementById('fc-viewport'); return v.scrollHeight - v.scrollTop - v.clientHeight < 100; })()"
+    # Enough text to scroll, followed all the way down.
+    page.wait_for_function("() => { const v = document.getElementById('fc-viewport'); return v.scrollHeight > v.clientHeight + 400; }")
+    assert page.evaluate(at_bottom)
+    expect(page.locator(".fc-jump")).to_have_count(0)
+
+    viewport.evaluate("v => v.scrollTo({top: 0})")
+    expect(page.locator(".fc-jump")).to_be_visible()  # the stream grew below the reader
+    assert viewport.evaluate("v => v.scrollTop") < 50  # and they were left where they were
+
+    page.click(".fc-jump")
+    page.wait_for_function(at_bottom)
+    expect(page.locator(".fc-jump")).to_have_count(0)
+    page.click(".fc-stop")
+    wait_for_answer(page, "stopped")

@@ -280,6 +280,7 @@ export function LocalTime({ iso, mode }) {
 // --- the scrolling message column --------------------------------------------------------
 
 const NEAR_BOTTOM_PX = 96;
+const SENT_EVENT = "finucity:sent";
 
 // `follow` is off on screens that are read from the top (the welcome screen).
 export function ChatViewport({ children, className, resetKey, follow = true }) {
@@ -320,10 +321,18 @@ export function ChatViewport({ children, className, resetKey, follow = true }) {
       if (pinned.current) scrollToBottom(false);
       else if (el.scrollHeight - el.scrollTop - el.clientHeight >= NEAR_BOTTOM_PX) setShowJump(true);
     });
+    // Sending a question always brings the reader to the bottom to watch it.
+    const onSent = () => {
+      pinned.current = true;
+      setShowJump(false);
+      scrollToBottom(false);
+    };
     el.addEventListener("scroll", onScroll, { passive: true });
+    window.addEventListener(SENT_EVENT, onSent);
     observer.observe(content);
     return () => {
       el.removeEventListener("scroll", onScroll);
+      window.removeEventListener(SENT_EVENT, onSent);
       observer.disconnect();
     };
   }, [scrollToBottom]);
@@ -398,6 +407,7 @@ export function Composer({
     if (!canSend) return;
     onSend?.(text);
     setText("");
+    window.dispatchEvent(new Event(SENT_EVENT));
   };
 
   return (
