@@ -13,7 +13,7 @@ from finucity.api import auth, chat, conversations
 from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
-from finucity.api.schemas import HealthResponse
+from finucity.api.schemas import ERROR_RESPONSES, HealthResponse
 from finucity.config import VERSION
 from finucity.services import health
 
@@ -47,7 +47,7 @@ def create_api() -> FastAPI:
         openapi_url="/openapi.json",
     )
     api = _api_router()
-    app.include_router(api, prefix="/api")
+    app.include_router(api, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(api, prefix="/chat/api", include_in_schema=False)
     app.include_router(auth.forms)
 

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from finucity.api import cookies
 from finucity.api.deps import Caller, base_actor, current_caller, optional_caller
 from finucity.api.errors import ApiError
-from finucity.api.schemas import AuthResponse, ErrorResponse, LoginRequest, Ok, SignupRequest, UserOut
+from finucity.api.schemas import AuthResponse, LoginRequest, Ok, SignupRequest, UserOut
 from finucity.config import get_settings
 from finucity.models import User
 from finucity.services import accounts, security
@@ -25,14 +25,6 @@ from finucity.services.errors import ServiceError
 router = APIRouter(tags=["auth"])
 forms = APIRouter(include_in_schema=False)
 
-_ERRORS = {
-    400: {"model": ErrorResponse},
-    401: {"model": ErrorResponse},
-    403: {"model": ErrorResponse},
-    409: {"model": ErrorResponse},
-    422: {"model": ErrorResponse},
-    429: {"model": ErrorResponse},
-}
 
 
 def user_out(user: User) -> UserOut:
@@ -67,7 +59,7 @@ def _signed_in_response(result: accounts.SignedIn, status: int = 200) -> JSONRes
 # --- JSON API ------------------------------------------------------------------------------
 
 
-@router.post("/auth/signup", response_model=AuthResponse, status_code=201, responses=_ERRORS)
+@router.post("/auth/signup", response_model=AuthResponse, status_code=201)
 async def api_signup(body: SignupRequest, request: Request):
     """Create an account (role `user`) and sign in: sets the session cookie."""
     _check_origin(request)
@@ -75,7 +67,7 @@ async def api_signup(body: SignupRequest, request: Request):
     return _signed_in_response(result, status=201)
 
 
-@router.post("/auth/login", response_model=AuthResponse, responses=_ERRORS)
+@router.post("/auth/login", response_model=AuthResponse)
 async def api_login(body: LoginRequest, request: Request):
     """Sign in: sets the HttpOnly session cookie and returns the CSRF token."""
     _check_origin(request)
@@ -83,7 +75,7 @@ async def api_login(body: LoginRequest, request: Request):
     return _signed_in_response(result)
 
 
-@router.post("/auth/logout", response_model=Ok, responses=_ERRORS)
+@router.post("/auth/logout", response_model=Ok)
 async def api_logout(request: Request, caller: Caller | None = Depends(optional_caller)):
     """End the cookie session on the server. Idempotent."""
     if caller is not None and caller.via == "cookie":
@@ -95,7 +87,7 @@ async def api_logout(request: Request, caller: Caller | None = Depends(optional_
     return response
 
 
-@router.get("/auth/me", response_model=AuthResponse, responses=_ERRORS)
+@router.get("/auth/me", response_model=AuthResponse)
 async def api_me(caller: Caller = Depends(current_caller)):
     """The signed-in user, and the CSRF token of a cookie session."""
     user = await accounts.get_user(caller.actor.user_id)
@@ -119,25 +111,32 @@ def _redirect(request: Request, path: str, params: dict | None = None) -> Redire
     return RedirectResponse(f"{base}{path}{query}", status_code=303)
 
 
-@forms.post("/auth/login")
-async def form_login(
-    request: Request,
-    email: str = Form(""),
-    password: str = Form(""),
-    next: str = Form("/chat"),
-):
-    target = security.safe_next_path(next)
+async def _form_sign_in(request: Request, form: str, next_path: str, kept: dict[str, str], sign_in) -> RedirectResponse:
+    """Run `sign_in()`; on success set the cookie and go on to `next_path`,
+    on failure go back to the form with the message and what was typed (`kept`)."""
+    target = security.safe_next_path(next_path)
     try:
         _check_origin(request)
-        result = await accounts.sign_in(base_actor(request), email=email, password=password)
+        result = await sign_in()
     except (ServiceError, ApiError) as exc:
-        response = _redirect(request, "/login", {"next": target})
-        cookies.set_flash(response, "login", exc.message, {"email": email[:254]})
+        response = _redirect(request, f"/{form}", {"next": target})
+        cookies.set_flash(response, form, exc.message, {**kept, "field": getattr(exc, "field", None) or ""})
         return response
     response = _redirect(request, target)
     cookies.set_session_cookie(response, result.token)
     response.delete_cookie(cookies.FLASH_COOKIE, path="/")
     return response
+
+
+@forms.post("/auth/login")
+async def form_login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/chat")):
+    return await _form_sign_in(
+        request,
+        "login",
+        next,
+        {"email": email[:254]},
+        lambda: accounts.sign_in(base_actor(request), email=email, password=password),
+    )
 
 
 @forms.post("/auth/signup")
@@ -148,21 +147,13 @@ async def form_signup(
     full_name: str = Form(""),
     next: str = Form("/chat"),
 ):
-    target = security.safe_next_path(next)
-    try:
-        _check_origin(request)
-        result = await accounts.sign_up(base_actor(request), email=email, password=password, full_name=full_name)
-    except (ServiceError, ApiError) as exc:
-        response = _redirect(request, "/signup", {"next": target})
-        field = getattr(exc, "field", None)
-        cookies.set_flash(
-            response, "signup", exc.message, {"email": email[:254], "full_name": full_name[:200], "field": field or ""}
-        )
-        return response
-    response = _redirect(request, target)
-    cookies.set_session_cookie(response, result.token)
-    response.delete_cookie(cookies.FLASH_COOKIE, path="/")
-    return response
+    return await _form_sign_in(
+        request,
+        "signup",
+        next,
+        {"email": email[:254], "full_name": full_name[:200]},
+        lambda: accounts.sign_up(base_actor(request), email=email, password=password, full_name=full_name),
+    )
 
 
 @forms.post("/auth/logout")

@@ -17,16 +17,6 @@ from finucity.services.context import Actor
 
 router = APIRouter(tags=["chat"])
 
-_ERRORS = {
-    400: {"model": ErrorResponse},
-    401: {"model": ErrorResponse},
-    403: {"model": ErrorResponse},
-    404: {"model": ErrorResponse},
-    409: {"model": ErrorResponse},
-    413: {"model": ErrorResponse},
-    422: {"model": ErrorResponse},
-    429: {"model": ErrorResponse},
-}
 # Finer than the UI's batching: scripts like their chunks promptly.
 SSE_INTERVAL_S = 0.05
 
@@ -34,7 +24,7 @@ SSE_INTERVAL_S = 0.05
 @router.post(
     "/send-message",
     response_model=SendMessageResponse,
-    responses={**_ERRORS, 502: {"model": ErrorResponse, "description": "The AI provider failed; the question is saved."}},
+    responses={502: {"model": ErrorResponse, "description": "The AI provider failed; the question is saved."}},
 )
 async def send_message(body: SendMessageRequest, actor: Actor = Depends(current_actor)):
     """Ask a question and wait for the whole answer."""
@@ -71,7 +61,6 @@ def _sse(payload: dict) -> str:
 @router.post(
     "/send-message-stream",
     responses={
-        **_ERRORS,
         200: {
             # Each event is one `data:` line holding a JSON object.
             "content": {

@@ -14,7 +14,6 @@ from finucity.api.schemas import (
     ConversationOut,
     ConversationResponse,
     DeleteAccountRequest,
-    ErrorResponse,
     MessageOut,
     Ok,
     RenameRequest,
@@ -29,14 +28,6 @@ from finucity.services.context import Actor
 
 router = APIRouter()
 
-_ERRORS = {
-    400: {"model": ErrorResponse},
-    401: {"model": ErrorResponse},
-    403: {"model": ErrorResponse},
-    404: {"model": ErrorResponse},
-    413: {"model": ErrorResponse},
-    422: {"model": ErrorResponse},
-}
 
 
 def conversation_out(c: Conversation) -> ConversationOut:
@@ -60,7 +51,7 @@ def token_out(t: ApiToken) -> TokenOut:
 # --- conversations -----------------------------------------------------------------------------
 
 
-@router.get("/conversations", response_model=ConversationList, responses=_ERRORS, tags=["conversations"])
+@router.get("/conversations", response_model=ConversationList, tags=["conversations"])
 async def list_conversations(
     actor: Actor = Depends(current_actor),
     limit: int = Query(50, ge=1, le=100),
@@ -87,7 +78,7 @@ async def list_conversations(
     )
 
 
-@router.get("/conversation/{conversation_id}", response_model=ConversationDetailResponse, responses=_ERRORS, tags=["conversations"])
+@router.get("/conversation/{conversation_id}", response_model=ConversationDetailResponse, tags=["conversations"])
 async def get_conversation(conversation_id: str, actor: Actor = Depends(current_actor)):
     detail = await conversations.get_conversation(actor, conversation_id)
     return ConversationDetailResponse(
@@ -95,13 +86,13 @@ async def get_conversation(conversation_id: str, actor: Actor = Depends(current_
     )
 
 
-@router.patch("/conversation/{conversation_id}", response_model=ConversationResponse, responses=_ERRORS, tags=["conversations"])
+@router.patch("/conversation/{conversation_id}", response_model=ConversationResponse, tags=["conversations"])
 async def rename_conversation(conversation_id: str, body: RenameRequest, actor: Actor = Depends(current_actor)):
     conversation = await conversations.rename_conversation(actor, conversation_id, body.title)
     return ConversationResponse(conversation=conversation_out(conversation))
 
 
-@router.delete("/conversation/{conversation_id}", response_model=Ok, responses=_ERRORS, tags=["conversations"])
+@router.delete("/conversation/{conversation_id}", response_model=Ok, tags=["conversations"])
 async def delete_conversation(conversation_id: str, actor: Actor = Depends(current_actor)):
     """Delete a conversation and all its messages (recorded in the audit log)."""
     await conversations.delete_conversation(actor, conversation_id)
@@ -111,7 +102,6 @@ async def delete_conversation(conversation_id: str, actor: Actor = Depends(curre
 @router.get(
     "/conversation/{conversation_id}/export",
     responses={
-        **_ERRORS,
         200: {"content": {"text/markdown": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
     },
     tags=["conversations"],
@@ -129,7 +119,7 @@ async def export_conversation(
 # --- the account -----------------------------------------------------------------------------------
 
 
-@router.get("/me/export", responses={**_ERRORS, 200: {"content": {"application/json": {"schema": {"type": "object"}}}}}, tags=["account"])
+@router.get("/me/export", responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}}, tags=["account"])
 async def export_me(actor: Actor = Depends(current_actor)):
     """All of your data as JSON: profile, tokens (not their secrets), conversations."""
     import json
@@ -142,7 +132,7 @@ async def export_me(actor: Actor = Depends(current_actor)):
     )
 
 
-@router.delete("/me", response_model=Ok, responses=_ERRORS, tags=["account"])
+@router.delete("/me", response_model=Ok, tags=["account"])
 async def delete_me(body: DeleteAccountRequest, actor: Actor = Depends(current_actor)):
     """Delete your account and everything in it. Needs your password."""
     await accounts.delete_account(actor, password=body.password)
@@ -151,19 +141,19 @@ async def delete_me(body: DeleteAccountRequest, actor: Actor = Depends(current_a
     return response
 
 
-@router.post("/tokens", response_model=TokenCreated, status_code=201, responses=_ERRORS, tags=["account"])
+@router.post("/tokens", response_model=TokenCreated, status_code=201, tags=["account"])
 async def create_token(body: TokenCreateRequest, actor: Actor = Depends(current_actor)):
     """A personal API token for `Authorization: Bearer ...`. The secret is shown once."""
     created = await accounts.create_api_token(actor, body.name)
     return TokenCreated(token=token_out(created.token), secret=created.secret)
 
 
-@router.get("/tokens", response_model=TokenList, responses=_ERRORS, tags=["account"])
+@router.get("/tokens", response_model=TokenList, tags=["account"])
 async def list_tokens(actor: Actor = Depends(current_actor)):
     return TokenList(tokens=[token_out(t) for t in await accounts.list_api_tokens(actor)])
 
 
-@router.delete("/tokens/{token_id}", response_model=Ok, responses=_ERRORS, tags=["account"])
+@router.delete("/tokens/{token_id}", response_model=Ok, tags=["account"])
 async def revoke_token(token_id: str, actor: Actor = Depends(current_actor)):
     await accounts.revoke_api_token(actor, conversations.parse_id(token_id, what="Token not found"))
     return Ok()

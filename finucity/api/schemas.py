@@ -16,6 +16,12 @@ class ErrorResponse(BaseModel):
     request_id: str | None = None
 
 
+# Every API route may answer these; documented once for all of them.
+ERROR_RESPONSES: dict[int | str, dict] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
 class Ok(BaseModel):
     success: Literal[True] = True
 

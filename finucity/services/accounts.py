@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -22,6 +21,7 @@ from finucity.services.errors import (
     RateLimited,
     ValidationError,
 )
+from finucity.services.validation import single_line
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -78,16 +78,7 @@ def validate_password(password: object) -> str:
 
 
 def clean_name(full_name: object) -> str:
-    if not isinstance(full_name, str):
-        raise ValidationError("Enter your full name.", field="full_name")
-    name = " ".join(full_name.split())
-    if not name:
-        raise ValidationError("Enter your full name.", field="full_name")
-    if len(name) > MAX_NAME:
-        raise ValidationError(f"Keep your name under {MAX_NAME} characters.", field="full_name")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise ValidationError("Your name contains a character that is not allowed.", field="full_name")
-    return name
+    return single_line(full_name, field="full_name", label="your full name", max_length=MAX_NAME)
 
 
 # --- users ---------------------------------------------------------------------
@@ -243,13 +234,9 @@ async def sign_out(actor: Actor, token: str | None) -> None:
 
 async def create_api_token(actor: Actor, name: str) -> NewApiToken:
     user_id = actor.require_user()
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError("Give the token a name, like 'laptop script'.", field="name")
-    name = " ".join(name.split())
-    if len(name) > 100:
-        raise ValidationError("Keep the token name under 100 characters.", field="name")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise ValidationError("The token name contains a character that is not allowed.", field="name")
+    name = single_line(
+        name, field="name", label="the token name", max_length=100, missing="Give the token a name, like 'laptop script'."
+    )
     secret = security.new_api_token()
     token = ApiToken(user_id=user_id, name=name, token_hash=security.hash_token(secret), prefix=secret[:10])
     async with unit_of_work(actor) as uow:

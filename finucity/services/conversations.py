@@ -20,6 +20,7 @@ from finucity.models import Conversation, Message, MessageRole, MessageStatus, u
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
+from finucity.services.validation import has_control_characters, single_line
 
 NOT_FOUND = "Conversation not found"
 MAX_TITLE = 120
@@ -74,16 +75,7 @@ def make_title(question: str) -> str:
 
 
 def clean_title(title: object) -> str:
-    if not isinstance(title, str):
-        raise ValidationError("The title must be text.", field="title")
-    text = " ".join(title.split())
-    if not text:
-        raise ValidationError("The title cannot be empty.", field="title")
-    if len(text) > MAX_TITLE:
-        raise ValidationError(f"Keep the title under {MAX_TITLE} characters.", field="title")
-    if "\x00" in text:
-        raise ValidationError("The title contains a character that is not allowed.", field="title")
-    return text
+    return single_line(title, field="title", label="the title", max_length=MAX_TITLE)
 
 
 # --- cursors -----------------------------------------------------------------------
@@ -132,7 +124,7 @@ async def list_conversations(
     if q is not None and q.strip():
         if len(q) > 200:
             raise ValidationError("Keep the search under 200 characters.", field="q")
-        if "\x00" in q:
+        if has_control_characters(q):
             raise ValidationError("The search contains a character that is not allowed.", field="q")
         pattern = _like_pattern(q.strip())
         in_messages = (

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from finucity import db
 from finucity.models import ApiToken, AuditLog, Conversation, Message, User
 from finucity.services.context import read_only
+from tests.support.waiting import wait_until  # noqa: F401  (re-exported for the API tests)
 
 BASE_URL = "http://testserver"
 PASSWORD = "a perfectly fine passphrase"
@@ -225,18 +226,6 @@ async def snapshot() -> dict[str, list[tuple]]:
             for m in await session.scalars(select(Message).order_by(Message.id))
         ]
     return {"users": users, "tokens": tokens, "conversations": conversations, "messages": messages}
-
-
-async def wait_until(
-    predicate: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, what: str = "the condition"
-) -> None:
-    """Poll `predicate` until it is true; fail after `timeout` seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not await predicate():
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def assert_error(response: httpx.Response, status: int, *, field: str | None = None, error: str | None = None) -> dict:

@@ -20,6 +20,7 @@ from finucity.services import chat, conversations, generation
 from finucity.services.context import read_only, unit_of_work
 from finucity.services.errors import Busy, NotFound, RateLimited, ValidationError
 from tests.fakes.fake_openai import Script
+from tests.support.waiting import wait_until
 
 FIRST_ANSWER = ["Under the new regime, ", "income up to ₹7 lakh ", "is effectively tax-free."]
 SECOND_ANSWER = ["Section 80C ", "only helps ", "in the old regime."]
@@ -58,15 +59,6 @@ async def _messages_of(conversation_id: uuid.UUID) -> list[Message]:
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.created_at, Message.id)
         )
         return list(rows)
-
-
-async def _wait_until(predicate, *, timeout: float = 10.0, what: str = "the condition") -> None:
-    try:
-        async with asyncio.timeout(timeout):
-            while not await predicate():
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 async def _requests_reach(ai_fake, n: int) -> None:
@@ -556,7 +548,7 @@ async def _held_answer(actor, ai_fake) -> tuple[chat.Turn, threading.Event]:
         stored = await _stored(turn.answer.id)
         return stored.content == "Part one. Part two. "
 
-    await _wait_until(two_pieces_saved, what="the partial answer to be saved")
+    await wait_until(two_pieces_saved, what="the partial answer to be saved")
     return turn, gate
 
 

@@ -12,6 +12,7 @@ from finucity.models import Conversation, Message, MessageRole, MessageStatus
 from finucity.services import generation
 from finucity.services.ai.provider import ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
+from tests.support.waiting import wait_until
 
 
 class ScriptedProvider:
@@ -60,12 +61,6 @@ async def _stored(message_id: uuid.UUID) -> Message | None:
         return await session.scalar(select(Message).where(Message.id == message_id))
 
 
-async def _wait_for(predicate, timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not await predicate():
-            await asyncio.sleep(0.02)
-
-
 async def test_text_is_saved_while_streaming_and_completed_at_the_end(database, people):
     conversation_id, message_id = await _placeholder(people)
     provider = ScriptedProvider(["Namaste", ", here is ", "the answer."])
@@ -77,7 +72,7 @@ async def test_text_is_saved_while_streaming_and_completed_at_the_end(database, 
         stored = await _stored(message_id)
         return stored.content == "Namaste" and stored.status == MessageStatus.streaming.value
 
-    await _wait_for(first_piece_saved)  # saved before the answer finished
+    await wait_until(first_piece_saved, what="the first piece to be saved")  # saved before the answer finished
     provider.release(2)
     await running.wait()
     stored = await _stored(message_id)
