@@ -8,8 +8,8 @@ signs in with Playwright, and prints for each scenario:
   adds to the provider's own time to first token,
 - tokens per second rendered in the page.
 
-Scenarios: a new conversation; the same question in a conversation that
-already holds 100 messages (its cost is compared with one copy of that
+Scenarios: the first answer after the server started (cold); a new
+conversation; a question in a conversation that already holds 100 messages (its cost is compared with one copy of that
 history). Prints numbers; asserts nothing.
 
     make bench            # or: .venv/bin/python bench/stream_bench.py
@@ -186,6 +186,11 @@ def main() -> int:
             page.click("#fc-submit")
             page.wait_for_selector("#fc-composer-input")
 
+            cold = measure_turn(page, counter, "What changed in the Budget for salaried people? [[fake:bench]]")
+            report("First answer after the server started (cold)", cold)
+
+            page.click("[data-testid=new-chat]")
+            page.wait_for_selector("[data-testid=suggestion]")
             new = measure_turn(page, counter, "Explain the new tax regime in detail [[fake:bench]]")
             report("New conversation", new)
 

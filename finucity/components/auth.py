@@ -124,6 +124,7 @@ def login_form() -> rx.Component:
             rx.el.input(type="hidden", name="next", value=s.next_path),
             rx.el.button("Sign in", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"),
             path="/auth/login",
+            forget_tab=True,
             class_name="fc-form",
             id="fc-login-form",
         ),
@@ -158,6 +159,7 @@ def signup_form() -> rx.Component:
             rx.el.input(type="hidden", name="next", value=s.next_path),
             rx.el.button("Create account", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"),
             path="/auth/signup",
+            forget_tab=True,
             class_name="fc-form",
             id="fc-signup-form",
         ),
@@ -177,6 +179,7 @@ def logout_button() -> rx.Component:
     return backend_form(
         rx.el.button(rx.icon("log-out", size=17), type="submit", class_name="fc-icon-btn", title="Sign out", aria_label="Sign out", id="fc-logout"),
         path="/auth/logout",
+        forget_tab=True,
         style={"margin": 0},
     )
 

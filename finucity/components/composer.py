@@ -63,6 +63,7 @@ def composer_bar() -> rx.Component:
                 placeholder="Ask about income tax, GST, investments, business finance or insurance…",
                 draft=ChatState.draft,
                 draft_version=ChatState.draft_version,
+                sent_version=ChatState.sent_version,
                 hint="Enter to send · Shift+Enter for a new line",
             ),
             rx.el.div(

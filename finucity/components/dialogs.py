@@ -12,9 +12,10 @@ def rename_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Rename conversation"),
             rx.el.form(
+                # Typed locally and read on submit: no round trip per key.
                 rx.el.input(
-                    value=ChatState.rename_text,
-                    on_change=ChatState.set_rename_text,
+                    name="title",
+                    default_value=ChatState.rename_text,
                     class_name="fc-input",
                     max_length=120,
                     auto_focus=True,
@@ -28,7 +29,7 @@ def rename_dialog() -> rx.Component:
                     justify="end",
                     margin_top="16px",
                 ),
-                on_submit=lambda _: ChatState.save_rename,
+                on_submit=ChatState.save_rename,
             ),
             max_width="440px",
         ),

@@ -21,7 +21,7 @@ from finucity.services.errors import (
     RateLimited,
     ValidationError,
 )
-from finucity.services.validation import single_line
+from finucity.services.validation import is_encodable, require_encodable, single_line
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -56,6 +56,7 @@ def normalize_email(email: object) -> str:
     if not isinstance(email, str) or not email.strip():
         raise ValidationError("Enter your email address.", field="email")
     candidate = email.strip()
+    require_encodable(candidate, field="email", label="the email address")
     if len(candidate) > 254:
         raise ValidationError("That email address is too long.", field="email")
     try:
@@ -74,6 +75,7 @@ def validate_password(password: object) -> str:
         raise ValidationError("That password is too long.", field="password")
     if "\x00" in password:
         raise ValidationError("The password contains a character that is not allowed.", field="password")
+    require_encodable(password, field="password", label="the password")
     return password
 
 
@@ -144,17 +146,23 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
     if not isinstance(password, str) or not password:
         raise ValidationError("Enter your password.", field="password")
     account_key = email.strip().lower()[:254]
+    # NUL and lone surrogates are in no stored address, and the database,
+    # Redis and the audit log would all refuse them: such an email is simply
+    # unknown (its keys are made printable), and fails like any other.
+    storable = "\x00" not in account_key and is_encodable(account_key)
+    if not storable:
+        account_key = account_key.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
     ip_key = actor.ip or "-"
     await ratelimit.hit(settings.login_limit_ip, "login-ip", ip_key, message=TOO_MANY_ATTEMPTS)
     await ratelimit.check(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
 
     user = None
-    # No stored address contains a NUL (PostgreSQL would refuse the query):
-    # such an email is simply unknown, and fails like any other.
-    if "\x00" not in account_key:
+    if storable:
         async with read_only() as session:
             user = await session.scalar(select(User).where(User.email == account_key))
-    ok = await security.verify_password(user.password_hash if user else None, password[:MAX_PASSWORD])
+    ok = is_encodable(password) and await security.verify_password(
+        user.password_hash if user else None, password[:MAX_PASSWORD]
+    )
     if not ok or user is None or not user.is_active:
         try:
             await ratelimit.hit(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)

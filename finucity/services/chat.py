@@ -32,6 +32,7 @@ from finucity.services.conversations import (
     parse_id,
 )
 from finucity.services.errors import Busy, NotFound, ValidationError
+from finucity.services.validation import require_encodable
 
 # The assistant's placeholder is stamped just after the question so the two
 # always sort question-first, even when both are written in the same instant.
@@ -53,6 +54,7 @@ def validate_message(text: object) -> str:
         raise ValidationError("The message must be text.", field="message")
     if "\x00" in text:
         raise ValidationError("The message contains a NUL character, which is not allowed.", field="message")
+    require_encodable(text, field="message", label="the message")
     if not text.strip():
         raise ValidationError("Type a question before sending.", field="message")
     limit = get_settings().max_message_chars

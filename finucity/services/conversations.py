@@ -20,7 +20,7 @@ from finucity.models import Conversation, Message, MessageRole, MessageStatus, u
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
-from finucity.services.validation import has_control_characters, single_line
+from finucity.services.validation import has_control_characters, is_encodable, single_line
 
 NOT_FOUND = "Conversation not found"
 MAX_TITLE = 120
@@ -124,7 +124,7 @@ async def list_conversations(
     if q is not None and q.strip():
         if len(q) > 200:
             raise ValidationError("Keep the search under 200 characters.", field="q")
-        if has_control_characters(q):
+        if has_control_characters(q) or not is_encodable(q):
             raise ValidationError("The search contains a character that is not allowed.", field="q")
         pattern = _like_pattern(q.strip())
         in_messages = (

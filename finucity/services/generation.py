@@ -106,6 +106,8 @@ class Generation:
         settings = get_settings()
         saver = asyncio.create_task(self._save_periodically(settings.stream_persist_interval_s))
         self._stream_task = asyncio.create_task(self._consume(settings))
+        if self._stop_requested:  # stopped before the stream even began
+            self._stream_task.cancel()
         try:
             await self._stream_task
             if not self.text.strip():

@@ -18,6 +18,21 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text)
 
 
+def is_encodable(text: str) -> bool:
+    """False for text with lone surrogates (JSON can carry them; UTF-8 and the
+    database cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def require_encodable(text: str, *, field: str, label: str) -> None:
+    if not is_encodable(text):
+        raise ValidationError(f"{label[0].upper()}{label[1:]} contains an invalid character.", field=field)
+
+
 def single_line(value: object, *, field: str, label: str, max_length: int, missing: str | None = None) -> str:
     """`value` as one tidy line, or a ValidationError that names `field`.
 
@@ -31,6 +46,7 @@ def single_line(value: object, *, field: str, label: str, max_length: int, missi
         raise ValidationError(missing or f"Enter {label}.", field=field)
     if len(text) > max_length:
         raise ValidationError(f"Keep {label} under {max_length} characters.", field=field)
+    require_encodable(text, field=field, label=label)
     if has_control_characters(text):
         raise ValidationError(f"{label[0].upper()}{label[1:]} contains a character that is not allowed.", field=field)
     return text

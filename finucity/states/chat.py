@@ -17,6 +17,7 @@ What goes over the websocket, and why:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import time
 import uuid
@@ -31,7 +32,7 @@ from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.ai.provider import get_provider
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
-from finucity.states.session import SessionState
+from finucity.states.session import PER_USER_STATES, SessionState
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +125,15 @@ class ChatState(SessionState):
     _pending_question_id: str = ""
     streaming_id: str = ""
     streaming_at: str = ""
-    # Bumped for each new follower: an older one (from before a reload, which
-    # keeps the tab's session) sees it and leaves.
-    _follower: int = 0
+    # The conversation a send from /chat just created, until its page opens.
+    _just_started: str = ""
 
     # --- the composer ---
     selected_category: str = Category.general.value
     draft: str = ""
     draft_version: int = 0
+    # Bumped when a question is safely stored: the composer forgets its backup.
+    sent_version: int = 0
     editing: bool = False
     notice: str = ""
 
@@ -190,11 +192,17 @@ class ChatState(SessionState):
         if actor is None:
             return self._login_redirect()
         self.sidebar_open = False
-        await self._load_list(actor)
         conversation_id = self.router.page.params.get("conversation_id", "")
+        if not (conversation_id and conversation_id == self._just_started):
+            await self._load_list(actor)  # (a conversation just started here is in it)
         if not conversation_id:
+            if self.current_id and self.current_id == self._just_started:
+                # A question sent from /chat before this page load ran: keep
+                # it; the redirect to its own address is on its way.
+                return None
             self._clear_conversation()
             return None
+        self._just_started = ""
         return await self._open(actor, conversation_id)
 
     async def _open(self, actor: Actor, conversation_id: str):
@@ -279,6 +287,7 @@ class ChatState(SessionState):
             return self._login_redirect()
         if self.streaming_id:
             self.notice = "Wait for the current answer to finish, or press Stop."
+            self._give_back(text)
             return None
         if self.editing:
             return await self._resend_edited(actor, text)
@@ -292,30 +301,36 @@ class ChatState(SessionState):
             )
         except ServiceError as exc:
             self._show_error(exc)
-            # Give the text back so nothing typed is lost.
-            self.draft, self.draft_version = text, self.draft_version + 1
+            self._give_back(text)
             return None
+        self.sent_version += 1
         self.pending_question = turn.question.content
         self.pending_question_at = turn.question.created_at.isoformat()
         self._pending_question_id = str(turn.question.id)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
-        events: list = [ChatState.follow_answer]
         if turn.created_conversation:
             self.current_id = str(turn.conversation.id)
             self.current_title = turn.conversation.title
             self.current_category = CATEGORY_LABELS[parse_category(turn.conversation.category)]
-            # Show the conversation's own address without reloading the page.
-            events.insert(0, rx.call_script(f"window.history.replaceState(null, '', '/chat/{turn.conversation.id}')"))
             self.conversations = [_conversation_row(turn.conversation)] + self.conversations
-        else:
-            self._bump(self.current_id)
-        return events
+            self._just_started = self.current_id
+            # Follow at once (the first words must not wait for navigation),
+            # and go to the conversation's own address through the router, so
+            # a reconnect re-runs on_load with it. Opening it there starts a
+            # newer follower, which this one yields to.
+            return [ChatState.follow_answer, rx.redirect(f"/chat/{turn.conversation.id}", replace=True)]
+        self._bump(self.current_id)
+        return ChatState.follow_answer
 
     @rx.event
     async def send_suggestion(self, text: str, category: str):
         self.set_selected_category(category)
         return await self.send(text)
+
+    def _give_back(self, text: str) -> None:
+        """Put unsent text back in the composer: nothing typed is lost."""
+        self.draft, self.draft_version = text, self.draft_version + 1
 
     def _bump(self, conversation_id: str) -> None:
         """Move a conversation to the top of the sidebar (it was just used)."""
@@ -332,8 +347,10 @@ class ChatState(SessionState):
         except ServiceError as exc:
             self._show_error(exc)
             if new_question is not None:
-                self.draft, self.draft_version = new_question, self.draft_version + 1
+                self._give_back(new_question)
             return None
+        if new_question is not None:
+            self.sent_version += 1
         self.notice = ""
         self.editing = False
         # Drop the old answer (and show the edited question) before streaming.
@@ -405,39 +422,47 @@ class ChatState(SessionState):
             actor = await self._actor()
             message_id = self.streaming_id
             token = self.router.session.client_token
-            self._follower += 1
-            me = self._follower
         if actor is None or not message_id:
             return
         try:
             await chat.answer_for_owner(actor, message_id)
         except ServiceError:
             return
-        key = message_id
-        yield stream_reset(key, "")
-        gone_since: float | None = None
-        checked = time.monotonic()
-        async for update in generation.follow(uuid.UUID(message_id)):
-            if update.delta:
-                yield stream_append(key, update.offset, update.delta)
-            if update.done:
-                break
-            now = time.monotonic()
-            if now - checked < FOLLOWER_CHECK_S:
-                continue
-            checked = now
-            # A closed tab must not keep a follower (the answer itself goes on).
-            if _client_connected(token):
-                gone_since = None
-            elif gone_since is None:
-                gone_since = now
-            elif now - gone_since > DISCONNECT_GRACE_S:
-                return
-            async with self:
-                if self.streaming_id != message_id or self._follower != me:
-                    return  # the tab moved on, or a newer follower took over
-        await self._finish_answer(actor, message_id)
-        yield stream_drop(key)
+        me = _become_latest_follower(token)
+        try:
+            key = message_id
+            yield stream_reset(key, "")
+            gone_since: float | None = None
+            checked = time.monotonic()
+            async for update in generation.follow(uuid.UUID(message_id)):
+                if _LATEST_FOLLOWER.get(token) != me:
+                    return  # a newer follower (a reload, a navigation) took over this tab
+                if update.delta:
+                    yield stream_append(key, update.offset, update.delta)
+                if update.done:
+                    break
+                now = time.monotonic()
+                if now - checked < FOLLOWER_CHECK_S:
+                    continue
+                checked = now
+                # A closed tab must not keep a follower (the answer itself goes on).
+                if _client_connected(token):
+                    gone_since = None
+                elif gone_since is None:
+                    gone_since = now
+                elif now - gone_since > DISCONNECT_GRACE_S:
+                    return
+                async with self:
+                    if self.streaming_id != message_id:
+                        return  # the tab moved on to another conversation
+                    now_acting = await self._current_actor()
+                    if now_acting is None or now_acting.user_id != actor.user_id:
+                        return  # signed out (or another user): show them nothing more
+            await self._finish_answer(actor, message_id)
+            yield stream_drop(key)
+        finally:
+            if _LATEST_FOLLOWER.get(token) == me:
+                del _LATEST_FOLLOWER[token]
 
     async def _finish_answer(self, actor: Actor, message_id: str) -> None:
         try:
@@ -476,16 +501,12 @@ class ChatState(SessionState):
         self.rename_id = self.rename_text = ""
 
     @rx.event
-    def set_rename_text(self, value: str):
-        self.rename_text = value[:200]
-
-    @rx.event
-    async def save_rename(self):
+    async def save_rename(self, form: dict):
         actor = await self._actor()
         if actor is None:
             return self._login_redirect()
         try:
-            conversation = await conversations.rename_conversation(actor, self.rename_id, self.rename_text)
+            conversation = await conversations.rename_conversation(actor, self.rename_id, form.get("title"))
         except ServiceError as exc:
             self._show_error(exc)
             return None
@@ -528,6 +549,7 @@ class ChatState(SessionState):
     def new_chat(self):
         """Back to the welcome screen; an answer still being written goes on on the server."""
         self._clear_conversation()
+        self._just_started = ""
         self.sidebar_open = False
         return rx.redirect("/chat")
 
@@ -540,6 +562,19 @@ class ChatState(SessionState):
         self.sidebar_open = False
 
 
+# The newest follower of each tab (by client token) in this process. Checked
+# on every update without the state lock, so an older follower stops at once
+# instead of sending the same text for another second.
+_LATEST_FOLLOWER: dict[str, int] = {}
+_follower_ids = itertools.count(1)
+
+
+def _become_latest_follower(token: str) -> int:
+    me = next(_follower_ids)
+    _LATEST_FOLLOWER[token] = me
+    return me
+
+
 def _client_connected(token: str) -> bool:
     from finucity.app import app  # late: the app module imports this one
 
@@ -549,3 +584,6 @@ def _client_connected(token: str) -> bool:
 
 def provider_is_offline() -> bool:
     return get_provider().offline
+
+
+PER_USER_STATES.append(ChatState)

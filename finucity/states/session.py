@@ -18,6 +18,10 @@ from finucity.services import accounts
 from finucity.services.context import Actor
 
 
+# States whose vars belong to the signed-in user (see _forget_previous_user).
+PER_USER_STATES: list[type[SessionState]] = []
+
+
 class SessionState(rx.State):
     user_name: str = ""
     user_first_name: str = ""
@@ -61,13 +65,16 @@ class SessionState(rx.State):
                 setattr(self, name, value)
 
     async def _forget_previous_user(self) -> None:
-        """Drop every per-user var of this tab (another user, or signed out)."""
+        """Drop every per-user var of this tab (another user, or signed out),
+        in every state that holds some, whichever page is asking."""
         self.user_name = self.user_first_name = self.user_email = self.user_initials = ""
         self.user_is_admin = False
-        self._forget_user_data()
+        for state_class in PER_USER_STATES:
+            state = self if isinstance(self, state_class) else await self.get_state(state_class)
+            state._forget_user_data()
 
     def _forget_user_data(self) -> None:
-        """Substates holding per-user data override this to clear it."""
+        """States holding per-user data override this and register in PER_USER_STATES."""
 
     def _login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or "/chat"

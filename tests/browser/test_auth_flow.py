@@ -122,3 +122,30 @@ def test_auth_pages_look_finished(page: Page):
             screenshot(page, f"{name}-{width}x{height}")
             # Nothing overflows sideways on a phone.
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_after_sign_out_the_tab_sends_nothing_of_the_previous_user(page: Page, new_account, sign_in):
+    email, password, _ = new_account("First User")
+    sign_in(page, email, password)
+    secret = f"my-private-question-{uuid.uuid4().hex[:6]}"
+    box = page.locator("#fc-composer-input")
+    box.fill(secret)
+    box.press("Enter")
+    page.locator("[data-testid=assistant-bubble][data-status=complete]").wait_for()
+
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    page.click("#fc-logout")
+    page.wait_for_url(SIGNED_OUT)
+    page.wait_for_selector("#fc-submit")
+
+    # Another person signs in on the same tab.
+    other_email, other_password, _ = new_account("Second User")
+    page.fill("#fc-email", other_email)
+    page.fill("#fc-password", other_password)
+    page.click("#fc-submit")
+    page.wait_for_url(CHAT_HOME)
+    page.wait_for_selector("[data-testid=suggestion]")
+    expect(page.get_by_text(secret)).to_have_count(0)
+    assert frames, "no websocket traffic was observed"
+    assert not [f for f in frames if secret in f or email in f]

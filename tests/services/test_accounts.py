@@ -266,3 +266,22 @@ async def test_export_contains_the_profile_and_no_secrets(database, people):
     assert token.secret not in text
     assert "argon2" not in text
     assert data["conversations"] == []
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("neha\ud800@example.com", GOOD_PASSWORD), ("neha@example.com", "pass \udfff word!"), ("ne\x00ha@example.com", GOOD_PASSWORD)],
+)
+async def test_unstorable_characters_in_a_sign_in_are_an_ordinary_failure(database, email, password):
+    await sign_up()
+    with pytest.raises(AuthenticationError) as caught:
+        await accounts.sign_in(WEB, email=email, password=password)
+    assert caught.value.message == "Incorrect email or password."
+    assert await count(UserSession) == 1
+
+
+async def test_a_lone_surrogate_in_a_sign_up_names_the_field(database):
+    with pytest.raises(ValidationError) as caught:
+        await sign_up(full_name="Neha \ud800 Kapoor")
+    assert caught.value.field == "full_name"
+    assert await count(User) == 0

@@ -643,3 +643,23 @@ async def test_a_stale_streaming_answer_does_not_block_a_question_sent_without_r
     stored = await _stored(dead.id)
     assert stored.status == MessageStatus.failed.value
     assert stored.error == conversations.INTERRUPTED
+
+
+async def test_a_lone_surrogate_is_a_clear_error_not_a_crash(database, people, ai_fake):
+    _, actor = await people.user()
+    with pytest.raises(ValidationError) as caught:
+        await chat.send_message(actor, message="hello \ud800 world")
+    assert caught.value.field == "message"
+    assert "invalid character" in caught.value.message
+    async with read_only() as session:
+        assert await session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+async def test_a_stop_that_arrives_before_the_stream_starts_is_honoured(database, people, ai_fake):
+    _, actor = await people.user()
+    turn = await chat.send_message(actor, message="What is the PPF lock-in period?")
+    turn.generation.stop()  # before the task reading the stream has even run
+    await turn.generation.wait()
+    async with read_only() as session:
+        stored = await session.get(Message, turn.answer.id)
+    assert stored.status == MessageStatus.stopped.value

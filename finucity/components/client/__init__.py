@@ -54,6 +54,7 @@ class Composer(_ClientComponent):
     placeholder: rx.Var[str]
     draft: rx.Var[str]
     draft_version: rx.Var[int]
+    sent_version: rx.Var[int]
     hint: rx.Var[str]
     on_send: rx.EventHandler[rx.event.passthrough_event_spec(str)]
     on_stop: rx.EventHandler[rx.event.no_args_event_spec]
@@ -64,6 +65,7 @@ class BackendForm(_ClientComponent):
 
     tag = "BackendForm"
     path: rx.Var[str]
+    forget_tab: rx.Var[bool]
 
 
 fin_markdown = FinMarkdown.create

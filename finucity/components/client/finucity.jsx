@@ -50,6 +50,9 @@ function notify(key) {
 
 const store = {
   reset(key, text) {
+    // A newer follower of the answer already on screen keeps its text (the
+    // offsets in `a` skip what it repeats); only another answer starts afresh.
+    if (key === currentKey && (streams.get(key) || "").startsWith(text || "")) return;
     currentKey = key;
     streams.set(key, text || "");
     notify(key);
@@ -363,6 +366,21 @@ export function ChatViewport({ children, className, resetKey, follow = true }) {
 // --- the composer ----------------------------------------------------------------------------
 
 const COUNTER_FROM = 0.8; // show the character counter from 80% of the limit
+// A question is kept here from Send until the server has stored it, so a
+// failure the server cannot answer (a session ended elsewhere sends the tab
+// to sign in; a dropped connection) never loses what was typed.
+const UNSENT_KEY = "finucity:unsent";
+
+function unsent(action, text) {
+  try {
+    if (action === "save") window.sessionStorage.setItem(UNSENT_KEY, text);
+    else if (action === "forget") window.sessionStorage.removeItem(UNSENT_KEY);
+    else return window.sessionStorage.getItem(UNSENT_KEY) || "";
+  } catch (e) {
+    // Storage can be disabled; the composer still works without the backup.
+  }
+  return "";
+}
 
 export function Composer({
   onSend,
@@ -373,6 +391,7 @@ export function Composer({
   placeholder,
   draft,
   draftVersion,
+  sentVersion,
   hint,
 }) {
   const [text, setText] = useState("");
@@ -397,6 +416,17 @@ export function Composer({
     }
   }, [draftVersion]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Text sent but never confirmed comes back (after mount: pages are prerendered).
+  useEffect(() => {
+    const kept = unsent("read");
+    if (kept) setText(kept);
+  }, []);
+
+  // The server stored the question: the backup is no longer needed.
+  useEffect(() => {
+    if (sentVersion) unsent("forget");
+  }, [sentVersion]);
+
   useEffect(grow, [text, grow]);
 
   const trimmed = text.trim();
@@ -405,6 +435,7 @@ export function Composer({
 
   const send = () => {
     if (!canSend) return;
+    unsent("save", text);
     onSend?.(text);
     setText("");
     window.dispatchEvent(new Event(SENT_EVENT));
@@ -465,13 +496,26 @@ export function Composer({
 // address is unknown, so the action starts relative (right when one port
 // serves everything) and becomes the backend's own origin once mounted
 // (right when the backend has its own port, as in `make dev`).
-export function BackendForm({ path, children, ...props }) {
+//
+// With `forgetTab`, submitting also drops this tab's Reflex token first: the
+// page the server sends next (signed in as someone, or signed out) then starts
+// from empty state instead of the previous user's.
+export function BackendForm({ path, forgetTab, children, ...props }) {
   const [action, setAction] = useState(path);
   useEffect(() => {
     setAction(getBackendURL(env.PING).origin + path);
   }, [path]);
+  const onSubmit = forgetTab
+    ? () => {
+        try {
+          window.sessionStorage.removeItem("token");
+        } catch (e) {
+          // Without storage there is no old token to drop.
+        }
+      }
+    : undefined;
   return (
-    <form method="post" action={action} {...props}>
+    <form method="post" action={action} onSubmit={onSubmit} {...props}>
       {children}
     </form>
   );
