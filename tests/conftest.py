@@ -184,4 +184,5 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API keeps an event loop running
     in the main thread for the rest of the session, which asyncio tests cannot
     share."""
-    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+    # The offline-mode server builds the frontend again: after everything else.
+    items.sort(key=lambda item: ("tests/browser/" in str(item.fspath), "test_offline_mode" in str(item.fspath)))

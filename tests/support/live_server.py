@@ -50,7 +50,7 @@ def free_port() -> int:
 class LiveServer:
     url: str
     port: int
-    fake: FakeOpenAI
+    fake: FakeOpenAI | None
     database_url: str
     log_path: Path
 
@@ -62,8 +62,11 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def run_live_server(fake: FakeOpenAI, data_dir: Path, **settings: str) -> Iterator[LiveServer]:
-    """Serve the app on a free port until the block ends. `settings` override env."""
+def run_live_server(fake: FakeOpenAI | None, data_dir: Path, **settings: str) -> Iterator[LiveServer]:
+    """Serve the app on a free port until the block ends. `settings` override env.
+
+    With `fake`, the model is that fake server; without, no key is set and
+    the offline assistant answers."""
     port = free_port()
     database_url = f"sqlite:///{data_dir / 'live.db'}"
     log_path = data_dir / "server.log"
@@ -73,8 +76,8 @@ def run_live_server(fake: FakeOpenAI, data_dir: Path, **settings: str) -> Iterat
         "SECRET_KEY": "live-test-secret-" + uuid.uuid4().hex,
         "DATABASE_URL": database_url,
         "REDIS_URL": "",
-        "AI_BASE_URL": fake.base_url,
-        "AI_API_KEY": "sk-live-test",
+        "AI_BASE_URL": fake.base_url if fake else "",
+        "AI_API_KEY": "sk-live-test" if fake else "",
         "GITHUB_TOKEN": "",
         "OPENAI_API_KEY": "",
         "AI_TIMEOUT_S": "20",
