@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from finucity.components.brand import logo
+from finucity.components.buttons import icon_button
 from finucity.components.client import backend_form
 from finucity.states.auth import AuthFormState
 
@@ -177,7 +178,7 @@ def signup_form() -> rx.Component:
 
 def logout_button() -> rx.Component:
     return backend_form(
-        rx.el.button(rx.icon("log-out", size=17), type="submit", class_name="fc-icon-btn", title="Sign out", aria_label="Sign out", id="fc-logout"),
+        icon_button("log-out", "Sign out", type="submit", id="fc-logout"),
         path="/auth/logout",
         forget_tab=True,
         style={"margin": 0},

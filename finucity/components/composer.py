@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.buttons import icon_button
 from finucity.components.client import composer
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.states.chat import ChatState
@@ -26,7 +27,7 @@ def _notice() -> rx.Component:
         ChatState.notice != "",
         rx.el.div(
             rx.el.div(rx.icon("circle-alert", size=16), rx.el.span(ChatState.notice), style={"display": "flex", "gap": "8px"}),
-            rx.el.button(rx.icon("x", size=14), type="button", class_name="fc-icon-btn", aria_label="Dismiss", on_click=ChatState.dismiss_notice),
+            icon_button("x", "Dismiss", size=14, on_click=ChatState.dismiss_notice),
             class_name="fc-alert fc-alert-error fc-notice",
             role="alert",
             data_testid="chat-notice",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from finucity.components.auth import logout_button
 from finucity.components.brand import logo
+from finucity.components.buttons import icon_button
 from finucity.components.client import local_time
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.states.chat import ChatState, ConversationRow
@@ -57,20 +58,16 @@ def _conversation(row: ConversationRow) -> rx.Component:
             class_name="fc-conv-meta",
         ),
         rx.el.div(
-            rx.el.button(
-                rx.icon("pencil", size=14),
-                type="button",
-                class_name="fc-icon-btn",
-                title="Rename",
-                aria_label="Rename conversation",
+            icon_button(
+                "pencil",
+                "Rename conversation",
+                size=14,
                 on_click=ChatState.open_rename(row.id, row.title).prevent_default.stop_propagation,
             ),
-            rx.el.button(
-                rx.icon("trash-2", size=14),
-                type="button",
-                class_name="fc-icon-btn",
-                title="Delete",
-                aria_label="Delete conversation",
+            icon_button(
+                "trash-2",
+                "Delete conversation",
+                size=14,
                 data_testid="delete-conversation",
                 on_click=ChatState.open_delete(row.id, row.title).prevent_default.stop_propagation,
             ),
@@ -135,13 +132,7 @@ def sidebar() -> rx.Component:
         rx.el.div(
             rx.el.div(
                 logo(href="/chat"),
-                rx.el.button(
-                    rx.icon("x", size=18),
-                    type="button",
-                    class_name="fc-icon-btn fc-menu-btn",
-                    aria_label="Close menu",
-                    on_click=ChatState.close_sidebar,
-                ),
+                icon_button("x", "Close menu", size=18, extra_class="fc-menu-btn", on_click=ChatState.close_sidebar),
                 class_name="fc-sidebar-head",
             ),
             rx.el.button(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.buttons import icon_button
 from finucity.components.composer import composer_bar
 from finucity.components.dialogs import delete_dialog, rename_dialog
 from finucity.components.messages import message_list
@@ -14,13 +15,8 @@ from finucity.states.chat import ChatState
 
 def _topbar() -> rx.Component:
     return rx.el.header(
-        rx.el.button(
-            rx.icon("menu", size=19),
-            type="button",
-            class_name="fc-icon-btn fc-menu-btn",
-            aria_label="Open menu",
-            on_click=ChatState.toggle_sidebar,
-            data_testid="open-menu",
+        icon_button(
+            "menu", "Open menu", size=19, extra_class="fc-menu-btn", on_click=ChatState.toggle_sidebar, data_testid="open-menu"
         ),
         rx.el.div(
             rx.cond(ChatState.current_title != "", ChatState.current_title, "New chat"),

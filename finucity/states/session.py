@@ -17,7 +17,6 @@ from finucity.api.cookies import SESSION_COOKIE, cookie_value
 from finucity.services import accounts
 from finucity.services.context import Actor
 
-
 # States whose vars belong to the signed-in user (see _forget_previous_user).
 PER_USER_STATES: list[type[SessionState]] = []
 
