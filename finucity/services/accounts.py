@@ -218,11 +218,6 @@ async def resolve_session(token: str | None) -> tuple[User, UserSession] | None:
         return user, user_session
 
 
-async def actor_for_session(token: str | None, base: Actor) -> Actor | None:
-    resolved = await resolve_session(token)
-    return base.as_user(resolved[0]) if resolved else None
-
-
 async def sign_out(actor: Actor, token: str | None) -> None:
     """End the session behind `token` on the server; the cookie is then useless."""
     if not token:

@@ -14,7 +14,7 @@ import dataclasses
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
@@ -23,11 +23,11 @@ from finucity.services import generation, ratelimit
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.provider import get_provider
-from finucity.services.context import Actor, unit_of_work
+from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.conversations import (
     INTERRUPTED,
-    STALE_STREAM_AFTER,
     get_owned,
+    is_abandoned,
     make_title,
     parse_id,
 )
@@ -83,7 +83,7 @@ async def _busy_guard(session, conversation_id: uuid.UUID) -> None:
     )
     if streaming is None:
         return
-    if not generation.is_live(streaming.id) and utcnow() - streaming.updated_at > STALE_STREAM_AFTER:
+    if is_abandoned(streaming.id, streaming.updated_at):
         streaming.status = MessageStatus.failed.value
         streaming.error = INTERRUPTED
         # Written now, before the new answer's row meets the unique index.
@@ -227,24 +227,17 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
 
 async def stop_answer(actor: Actor, message_id: object) -> bool:
     """Stop the caller's streaming answer; the partial text is kept."""
-    user_id = actor.require_user()
-    ident = parse_id(message_id, what="Message not found")
-    async with unit_of_work(actor) as uow:
-        owner = await uow.session.scalar(
-            select(Conversation.user_id).join(Message, Message.conversation_id == Conversation.id).where(Message.id == ident)
-        )
-    if owner != user_id:
-        raise NotFound("Message not found")
-    return await generation.request_stop(ident)
+    answer = await answer_for_owner(actor, message_id)
+    return await generation.request_stop(answer.id)
 
 
 async def answer_for_owner(actor: Actor, message_id: object) -> Message:
     """The caller's message by id (NotFound if not theirs)."""
     user_id = actor.require_user()
     ident = parse_id(message_id, what="Message not found")
-    async with unit_of_work(actor) as uow:
+    async with read_only() as session:
         row = (
-            await uow.session.execute(
+            await session.execute(
                 select(Message, Conversation.user_id)
                 .join(Conversation, Conversation.id == Message.conversation_id)
                 .where(Message.id == ident)
@@ -253,13 +246,3 @@ async def answer_for_owner(actor: Actor, message_id: object) -> Message:
     if row is None or row[1] != user_id:
         raise NotFound("Message not found")
     return row[0]
-
-
-async def mark_failed(message_id: uuid.UUID, reason: str) -> None:
-    """For adapters that lose an answer before it could start."""
-    async with unit_of_work(Actor(channel="system")) as uow:
-        await uow.session.execute(
-            update(Message)
-            .where(Message.id == message_id, Message.status == MessageStatus.streaming.value)
-            .values(status=MessageStatus.failed.value, error=reason)
-        )

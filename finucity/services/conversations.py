@@ -200,20 +200,18 @@ async def get_conversation(actor: Actor, conversation_id: object) -> Conversatio
                 .order_by(Message.created_at, Message.id)
             )
         )
-    if any(_is_stale(m) for m in messages):
+    if any(m.status == MessageStatus.streaming.value and is_abandoned(m.id, m.updated_at) for m in messages):
         await fail_stale_streams(conversation.id)
         return await get_conversation(actor, conversation_id)
     return ConversationDetail(conversation=conversation, messages=messages)
 
 
-def _is_stale(message: Message) -> bool:
+def is_abandoned(message_id: uuid.UUID, updated_at: datetime) -> bool:
+    """A streaming answer no worker is writing: not live here, and not saved
+    by any other worker for STALE_STREAM_AFTER."""
     from finucity.services import generation  # late: generation imports this module
 
-    return (
-        message.status == MessageStatus.streaming.value
-        and not generation.is_live(message.id)
-        and utcnow() - message.updated_at > STALE_STREAM_AFTER
-    )
+    return not generation.is_live(message_id) and utcnow() - updated_at > STALE_STREAM_AFTER
 
 
 async def fail_stale_streams(conversation_id: uuid.UUID) -> int:

@@ -288,7 +288,7 @@ async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[Stream
 
 
 async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[StreamUpdate]:
-    from finucity.services.conversations import STALE_STREAM_AFTER, fail_stale_streams
+    from finucity.services.conversations import fail_stale_streams, is_abandoned
 
     while True:
         generation = _LIVE.get(message_id)
@@ -309,7 +309,7 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             return
         content, status, error, updated_at, conversation_id = row
         finished = status != MessageStatus.streaming.value
-        if not finished and utcnow() - updated_at > STALE_STREAM_AFTER:
+        if not finished and is_abandoned(message_id, updated_at):
             await fail_stale_streams(conversation_id)
             continue
         delta = content[offset:] if len(content) > offset else ""

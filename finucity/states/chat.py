@@ -29,7 +29,6 @@ from finucity.config import get_settings
 from finucity.models import Category, Message, MessageRole, MessageStatus
 from finucity.services import chat, conversations, generation
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
-from finucity.services.ai.provider import get_provider
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
 from finucity.states.session import PER_USER_STATES, SessionState
@@ -177,9 +176,6 @@ class ChatState(SessionState):
         self.editing = False
         self.notice = ""
 
-    async def _actor(self) -> Actor | None:
-        return await self._current_actor()
-
     def _show_error(self, exc: ServiceError) -> None:
         self.notice = exc.message
 
@@ -188,7 +184,7 @@ class ChatState(SessionState):
     @rx.event
     async def load_page(self):
         """on_load of /chat and /chat/<id>."""
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         self.sidebar_open = False
@@ -249,7 +245,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def load_more(self):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         if self.next_cursor:
@@ -257,7 +253,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def set_search(self, value: str):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         self.search = value[:200]
@@ -265,7 +261,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def set_category_filter(self, value: str):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         self.category_filter = "" if value in ("", "all") else parse_category(value).value
@@ -282,7 +278,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def send(self, text: str):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         if self.streaming_id:
@@ -290,7 +286,7 @@ class ChatState(SessionState):
             self._give_back(text)
             return None
         if self.editing:
-            return await self._resend_edited(actor, text)
+            return await self._start_regenerate(actor, text)
         self.notice = ""
         try:
             turn = await chat.send_message(
@@ -369,7 +365,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def regenerate(self):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         if self.streaming_id or not self.current_id:
@@ -378,7 +374,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def edit_last_question(self):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         last = next((r for r in reversed(self.messages) if r.role == MessageRole.user.value), None)
@@ -393,12 +389,9 @@ class ChatState(SessionState):
         self.editing = False
         self.draft, self.draft_version = "", self.draft_version + 1
 
-    async def _resend_edited(self, actor: Actor, text: str):
-        return await self._start_regenerate(actor, text)
-
     @rx.event
     async def stop(self):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         if not self.streaming_id:
@@ -419,7 +412,7 @@ class ChatState(SessionState):
     async def follow_answer(self):
         """Send the answer's new text to this tab as it is written."""
         async with self:
-            actor = await self._actor()
+            actor = await self._current_actor()
             message_id = self.streaming_id
             token = self.router.session.client_token
         if actor is None or not message_id:
@@ -502,7 +495,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def save_rename(self, form: dict):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         try:
@@ -527,7 +520,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def confirm_delete(self):
-        actor = await self._actor()
+        actor = await self._current_actor()
         if actor is None:
             return self._login_redirect()
         target = self.delete_id
@@ -580,10 +573,6 @@ def _client_connected(token: str) -> bool:
 
     namespace = app.event_namespace
     return namespace is not None and token in namespace.token_to_sid
-
-
-def provider_is_offline() -> bool:
-    return get_provider().offline
 
 
 PER_USER_STATES.append(ChatState)
