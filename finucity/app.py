@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 
 import reflex as rx
 
 from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
+from finucity.logging_setup import configure_logging
 from finucity.pages.auth import login_page, signup_page
 from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
 from finucity.services import lifecycle
 from finucity.states.auth import AuthFormState
+from finucity.states.boundary import TabBoundary
 from finucity.states.chat import ChatState
 from finucity.states.session import SessionState
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-# One line per model request is noise; failures are logged by the provider.
-for _noisy in ("httpx", "httpx2", "openai"):
-    logging.getLogger(_noisy).setLevel(logging.WARNING)
+configure_logging()
 
 TITLE = "Finucity AI · Indian tax, GST and investment answers"
 DESCRIPTION = "Ask Finucity AI about Indian income tax, GST, investments, business finance and insurance."
@@ -43,6 +41,8 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(_service_lifecycle)
+# Before any event reaches a handler (hydration included): see states/boundary.py.
+app.add_middleware(TabBoundary())
 
 app.add_page(index_page, route="/", title=TITLE, description=DESCRIPTION, on_load=SessionState.redirect_signed_in)
 app.add_page(login_page, route="/login", title="Sign in · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_login)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from finucity.api.cookies import SESSION_COOKIE, cookie_value
+from finucity.models import User
 from finucity.services import accounts
 from finucity.services.context import Actor
 
@@ -37,7 +38,12 @@ class SessionState(rx.State):
             channel="ui",
         )
 
-    async def _current_actor(self) -> Actor | None:
+    async def _bind_to_session(self) -> User | None:
+        """The user this tab's cookie signs in now. A tab whose state holds
+        another user's data (or any user's, once signed out) forgets it first.
+
+        Runs before every event (states/boundary.py), so even the hydration
+        that opens a tab by its token sends nothing of a previous owner."""
         token = cookie_value(self.router.headers.cookie, SESSION_COOKIE)
         resolved = await accounts.resolve_session(token)
         user = resolved[0] if resolved else None
@@ -45,12 +51,16 @@ class SessionState(rx.State):
         if owner != self._owner_id:
             await self._forget_previous_user()
             self._owner_id = owner
+        return user
+
+    async def _current_actor(self) -> Actor | None:
+        user = await self._bind_to_session()
         if user is None:
             return None
         self._show_user(user)
         return self._base_actor().as_user(user)
 
-    def _show_user(self, user) -> None:
+    def _show_user(self, user: User) -> None:
         """Set the visible profile, touching only what changed (each set is sent)."""
         profile = {
             "user_name": user.full_name,

@@ -1,0 +1,53 @@
+"""The tab boundary: what every websocket event passes before any handler runs.
+
+Reflex keys a tab's state by the token the browser sends when its socket
+connects, and tab tokens are not secrets. Whoever connects with a token gets
+that tab's state on `hydrate`, before our handlers run, so per-handler checks
+come too late. This middleware runs first, for every event, every state and
+every page:
+
+- It binds the tab's state to the user the connection's cookie signs in. A
+  state that holds another user's data (a tab reopened after a sign-out, a
+  shared computer, a token replayed by someone else) forgets it before the
+  event is processed and before hydration sends anything.
+- It replaces lone surrogates in the event's text (U+FFFD). JSON can carry
+  "\\ud800", Python accepts it, but the state that stores it can no longer be
+  encoded, and the tab stops receiving updates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from reflex.middleware import Middleware
+
+from finucity.states.session import SessionState
+
+if TYPE_CHECKING:
+    from reflex.app import App
+    from reflex.event import Event
+    from reflex.state import BaseState, StateUpdate
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def scrub_text(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings replaced, at any depth."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {scrub_text(k): scrub_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_text(v) for v in value]
+    return value
+
+
+class TabBoundary(Middleware):
+    async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
+        # The event is frozen; its payload dict is not.
+        for name, value in event.payload.items():
+            event.payload[name] = scrub_text(value)
+        session = await state.get_state(SessionState)
+        await session._bind_to_session()
+        return None
