@@ -42,6 +42,7 @@ def pytest_collection_modifyitems(items):
 def register_scripts(fake: FakeOpenAI) -> None:
     fake.register("slow", Script(answer_tokens=400, delay_s=0.03))
     fake.register("very-slow", Script(answer_tokens=2000, delay_s=0.05))
+    fake.register("reload", Script(answer_tokens=200, delay_s=0.05))
     fake.register("error", Script(status=500))
     fake.register("midfail", Script(answer_tokens=60, delay_s=0.02, error_after=20))
     fake.register("empty", Script(empty=True))
@@ -123,3 +124,11 @@ def sign_in(live_server):
         page.wait_for_selector("#fc-composer-input")
 
     return run
+
+
+@pytest.fixture
+def signed_in(page, new_account, sign_in):
+    """A page signed in as a fresh user; returns (email, password, name)."""
+    email, password, name = new_account()
+    sign_in(page, email, password)
+    return email, password, name

@@ -77,11 +77,21 @@ backend_form = BackendForm.create
 
 
 # --- scripts the server sends to the stream store -------------------------------------------
+#
+# Each script pushes a command onto `window.__fc`. Until finucity.jsx has
+# loaded (a reload reconnects the socket before a slow phone has fetched the
+# script), that is a plain array that keeps the commands in order; the store
+# replays them when it loads and from then on handles each push at once.
+# Nothing the server sends depends on when the script arrives.
+
+
+def _command(*args: object) -> rx.event.EventSpec:
+    return rx.call_script(f"(window.__fc||=[]).push([{','.join(_js(a) for a in args)}])")
 
 
 def stream_reset(key: str, text: str = "") -> rx.event.EventSpec:
     """Start showing stream `key` (with its text so far) in this tab."""
-    return rx.call_script(f"window.__fc&&__fc.reset({_js(key)},{_js(text)})")
+    return _command("reset", key, text)
 
 
 STREAM_KEY_PREFIX = 8
@@ -89,14 +99,14 @@ STREAM_KEY_PREFIX = 8
 
 def stream_append(key: str, offset: int, delta: str) -> rx.event.EventSpec:
     """Add `delta`, which starts at `offset`, to stream `key`. Kept tiny: it is sent for every update."""
-    return rx.call_script(f"window.__fc&&__fc.a({_js(key[:STREAM_KEY_PREFIX])},{int(offset)},{_js(delta)})")
+    return _command("a", key[:STREAM_KEY_PREFIX], int(offset), delta)
 
 
 def stream_drop(key: str) -> rx.event.EventSpec:
-    return rx.call_script(f"window.__fc&&__fc.drop({_js(key)})")
+    return _command("drop", key)
 
 
-def _js(text: str) -> str:
-    # JSON is a safe JavaScript string literal for any text: quotes, newlines,
+def _js(value: object) -> str:
+    # JSON is a safe JavaScript literal for any text: quotes, newlines,
     # "</script>", U+2028. Non-ASCII stays as is (₹ is 3 bytes, not 6).
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)

@@ -2,7 +2,7 @@
 //
 // Why these live in JavaScript:
 // - The answer being streamed arrives as small deltas (rx.call_script ->
-//   window.__finucity.append). Keeping the growing text here means each update
+//   window.__fc.push, see client/__init__.py). Keeping the growing text here means each update
 //   sends only the new characters over the websocket, never the whole answer.
 // - Typing in the composer must not cost a websocket round trip per key.
 // - Scrolling, copying and local-time formatting are purely local.
@@ -69,10 +69,6 @@ const store = {
     streams.set(currentKey, text.slice(0, at) + delta);
     notify(currentKey);
   },
-  append(key, delta) {
-    streams.set(key, (streams.get(key) || "") + delta);
-    notify(key);
-  },
   get(key) {
     return streams.get(key) || "";
   },
@@ -87,8 +83,13 @@ const store = {
   },
 };
 
+// The server's commands arrive as `window.__fc.push([name, ...args])`. Any
+// that came before this script (kept in a plain array) run now, in order.
+store.push = (command) => store[command[0]](...command.slice(1));
 if (typeof window !== "undefined") {
+  const early = Array.isArray(window.__fc) ? window.__fc : [];
   window.__fc = store;
+  early.forEach(store.push);
 }
 
 function useStream(key) {
