@@ -35,14 +35,19 @@ def _filters() -> rx.Component:
 def _search() -> rx.Component:
     return rx.el.div(
         rx.icon("search", size=15),
-        rx.el.input(
-            type="search",
-            placeholder="Search conversations",
-            class_name="fc-input",
-            aria_label="Search conversations",
-            id="fc-search",
-            default_value=ChatState.search,
-            on_change=ChatState.set_search.debounce(300),
+        # Controlled: the box always shows the term the list is filtered by,
+        # also after a reload (the tab's state keeps the term).
+        rx.debounce_input(
+            rx.el.input(
+                type="search",
+                placeholder="Search conversations",
+                class_name="fc-input",
+                aria_label="Search conversations",
+                id="fc-search",
+                value=ChatState.search,
+                on_change=ChatState.set_search,
+            ),
+            debounce_timeout=300,
         ),
         class_name="fc-search",
     )

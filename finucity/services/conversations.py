@@ -65,13 +65,19 @@ def parse_id(value: object, *, what: str = NOT_FOUND) -> uuid.UUID:
 
 
 def make_title(question: str) -> str:
-    """A title from the first question: one line, markdown stripped, cut at a word."""
-    text = re.sub(r"[`*_#>\[\]]+", "", question)
-    text = " ".join(text.split())
+    """A title from the first question: one line, cut at a word. Titles are
+    plain text everywhere they show, so nothing in them is Markdown to strip."""
+    text = " ".join(question.split())
     if len(text) <= 60:
         return text or "New chat"
     cut = text[:60].rsplit(" ", 1)[0] or text[:60]
     return cut.rstrip(" ,.;:-") + "…"
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text (a title) inside a Markdown document, shown as typed."""
+    # Only what can start markup inside a heading line; "1.5" stays "1.5".
+    return re.sub(r"([\\`*_\[\]<>|~])", r"\\\1", text)
 
 
 def clean_title(title: object) -> str:
@@ -301,7 +307,7 @@ async def export_conversation(actor: Actor, conversation_id: object, fmt: str = 
         )
         return f"finucity-{slug}.json", "application/json", body
     lines = [
-        f"# {c.title}",
+        f"# {_markdown_text(c.title)}",
         "",
         f"*Category: {CATEGORY_LABELS[parse_category(c.category)]} · Started {c.created_at:%d %b %Y %H:%M} UTC*",
         "",

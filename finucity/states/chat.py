@@ -35,6 +35,11 @@ from finucity.states.session import PER_USER_STATES, SessionState
 
 log = logging.getLogger(__name__)
 
+GONE_NOTICE = (
+    "That conversation no longer exists (it was deleted, perhaps in another tab). "
+    "Your question is still in the box: send it to start a new chat."
+)
+
 # A follower keeps going this long after its tab's socket disappears (a
 # reconnect), then leaves the answer to the server and the database.
 DISCONNECT_GRACE_S = 5.0
@@ -167,17 +172,30 @@ class ChatState(SessionState):
         self.next_cursor = self.search = self.category_filter = ""
         self._clear_conversation()
 
-    def _clear_conversation(self) -> None:
+    def _clear_conversation(self, *, keep_notice: bool = False) -> None:
         self.current_id = self.current_title = self.current_category = ""
         self.messages = []
         self.not_found = False
         self.pending_question = self.pending_question_at = self._pending_question_id = ""
         self.streaming_id = self.streaming_at = ""
         self.editing = False
-        self.notice = ""
+        if not keep_notice:
+            self.notice = ""
 
-    def _show_error(self, exc: ServiceError) -> None:
+    def _show_error(self, exc: ServiceError, conversation_id: str = ""):
+        """Say what went wrong. A conversation that no longer exists (deleted in
+        another tab, or by an administrator) is left cleanly: it leaves the
+        sidebar and the screen, and what was typed stays in the composer."""
         self.notice = exc.message
+        if not isinstance(exc, NotFound) or not conversation_id:
+            return None
+        self.conversations = [r for r in self.conversations if r.id != conversation_id]
+        if self.current_id != conversation_id:
+            return None
+        self._clear_conversation()
+        self._just_started = ""
+        self.notice = GONE_NOTICE
+        return rx.redirect("/chat", replace=True)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -196,7 +214,8 @@ class ChatState(SessionState):
                 # A question sent from /chat before this page load ran: keep
                 # it; the redirect to its own address is on its way.
                 return None
-            self._clear_conversation()
+            # (A notice about a conversation that just went away stays.)
+            self._clear_conversation(keep_notice=True)
             return None
         self._just_started = ""
         return await self._open(actor, conversation_id)
@@ -296,9 +315,8 @@ class ChatState(SessionState):
                 category=self.selected_category,
             )
         except ServiceError as exc:
-            self._show_error(exc)
             self._give_back(text)
-            return None
+            return self._show_error(exc, self.current_id)
         self.sent_version += 1
         self.pending_question = turn.question.content
         self.pending_question_at = turn.question.created_at.isoformat()
@@ -341,10 +359,9 @@ class ChatState(SessionState):
         try:
             turn = await chat.regenerate(actor, self.current_id, new_question=new_question)
         except ServiceError as exc:
-            self._show_error(exc)
             if new_question is not None:
                 self._give_back(new_question)
-            return None
+            return self._show_error(exc, self.current_id)
         if new_question is not None:
             self.sent_version += 1
         self.notice = ""
@@ -399,7 +416,7 @@ class ChatState(SessionState):
         try:
             await chat.stop_answer(actor, self.streaming_id)
         except ServiceError as exc:
-            self._show_error(exc)
+            return self._show_error(exc, self.current_id)
         return None
 
     @rx.event
@@ -501,8 +518,10 @@ class ChatState(SessionState):
         try:
             conversation = await conversations.rename_conversation(actor, self.rename_id, form.get("title"))
         except ServiceError as exc:
-            self._show_error(exc)
-            return None
+            gone = self.rename_id if isinstance(exc, NotFound) else ""
+            if gone:
+                self.rename_id = self.rename_text = ""
+            return self._show_error(exc, gone)
         row = _conversation_row(conversation)
         self.conversations = [row if r.id == row.id else r for r in self.conversations]
         if self.current_id == row.id:
@@ -527,6 +546,8 @@ class ChatState(SessionState):
         self.delete_id = self.delete_title = ""
         try:
             await conversations.delete_conversation(actor, target)
+        except NotFound:
+            pass  # already gone (deleted in another tab): the outcome asked for
         except ServiceError as exc:
             self._show_error(exc)
             return None

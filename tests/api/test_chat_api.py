@@ -61,7 +61,8 @@ async def test_send_list_read_export_rename_delete(database, api, ai_fake):
     assert body["success"] is True
     assert body["response"] == "".join(ANSWER)
     assert body["category"] == "income_tax"
-    assert body["title"] == "How is my salary taxed?"
+    # Titles are plain text, as typed (nothing in them is Markdown).
+    assert body["title"] == "How is my **salary** taxed?"
     assert body["status"] == "complete"
     assert isinstance(body["response_time_ms"], int) and body["response_time_ms"] >= 0
     conversation_id = body["conversation_id"]
@@ -86,7 +87,7 @@ async def test_send_list_read_export_rename_delete(database, api, ai_fake):
     assert len(page["conversations"]) == 1
     item = page["conversations"][0]
     assert item["id"] == conversation_id
-    assert item["title"] == "How is my salary taxed?"
+    assert item["title"] == "How is my **salary** taxed?"
     assert item["category"] == "income_tax"
     assert item["message_count"] == 4
     assert item["preview"] == "Yes, 80C still applies in the old regime."
@@ -98,7 +99,7 @@ async def test_send_list_read_export_rename_delete(database, api, ai_fake):
     data = detail.json()
     assert data["success"] is True
     assert data["conversation"]["id"] == conversation_id
-    assert data["conversation"]["title"] == "How is my salary taxed?"
+    assert data["conversation"]["title"] == "How is my **salary** taxed?"
     messages = data["messages"]
     assert [(m["role"], m["content"], m["status"]) for m in messages] == [
         ("user", "How is my **salary** taxed?", "complete"),
@@ -118,7 +119,8 @@ async def test_send_list_read_export_rename_delete(database, api, ai_fake):
     assert md.headers["content-type"].startswith("text/markdown")
     disposition = md.headers["content-disposition"]
     assert disposition.startswith("attachment;") and disposition.rstrip('"').endswith(".md")
-    assert md.text.startswith("# How is my salary taxed?\n")
+    # ...and in a Markdown export the title reads as typed.
+    assert md.text.startswith("# How is my \\*\\*salary\\*\\* taxed?\n")
     assert "## You" in md.text and "## AI Assistant" in md.text
     for text in ("How is my **salary** taxed?", "".join(ANSWER), "Does 80C still help?"):
         assert text in md.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from finucity import db
@@ -68,13 +67,6 @@ def stored_messages(live_server, conversation: str) -> list[Message]:
             db.configure(None)
 
     return run_async(read())
-
-
-@pytest.fixture
-def signed_in(page: Page, new_account, sign_in):
-    email, password, name = new_account()
-    sign_in(page, email, password)
-    return email, password, name
 
 
 def test_an_answer_streams_in_and_survives_a_reload(page: Page, signed_in, live_server):
@@ -340,3 +332,43 @@ def test_scrolling_up_stops_following_and_offers_a_way_back(page: Page, signed_i
     expect(page.locator(".fc-jump")).to_have_count(0)
     page.click(".fc-stop")
     wait_for_answer(page, "stopped")
+
+
+def test_a_conversation_deleted_in_another_tab_is_left_cleanly(page: Page, signed_in, live_server):
+    ask(page, "Is PPF interest taxable?")
+    wait_for_answer(page)
+    conversation = conversation_id(page)
+    # Another tab (the same session) deletes it.
+    csrf = page.request.get("/api/auth/me").json()["csrf_token"]
+    deleted = page.request.delete(
+        f"/api/conversation/{conversation}", headers={"X-CSRF-Token": csrf, "Origin": live_server.url}
+    )
+    assert deleted.ok, deleted.text()
+
+    box = page.locator("#fc-composer-input")
+    box.fill("And what about EPF interest?")
+    box.press("Enter")
+    expect(page.get_by_text("no longer exists")).to_be_visible()
+    page.wait_for_url(re.compile(r"/chat/?$"))
+    expect(box).to_have_value("And what about EPF interest?")
+    expect(page.locator("[data-testid=assistant-bubble]")).to_have_count(0)
+    expect(page.locator(f'[data-testid=conversation-item][href="/chat/{conversation}"]')).to_have_count(0)
+
+    # Sending again starts a new conversation with the kept question.
+    box.press("Enter")
+    wait_for_answer(page)
+    assert conversation_id(page) != conversation
+    expect(page.get_by_text("no longer exists")).to_have_count(0)
+
+
+def test_a_search_term_and_its_box_agree_after_a_reload(page: Page, signed_in):
+    ask(page, "Should I buy a term plan?")
+    wait_for_answer(page)
+    page.fill("#fc-search", "zz-nothing-matches")
+    expect(page.get_by_text("No conversations match.")).to_be_visible()
+    page.reload()
+    page.wait_for_selector("#fc-composer-input")
+    # Whatever filters the list is what the box shows.
+    expect(page.locator("#fc-search")).to_have_value("zz-nothing-matches")
+    page.fill("#fc-search", "")
+    expect(page.locator("[data-testid=conversation-item]")).to_have_count(1)

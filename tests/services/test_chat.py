@@ -155,7 +155,8 @@ async def test_a_new_conversation_is_titled_from_the_first_question_with_a_detec
 
     gst = await _complete_turn(actor, ai_fake, "How do I claim **input tax credit** under GST?", ["Keep the invoices."])
     stored = await _conversation(gst.conversation.id)
-    assert stored.title == "How do I claim input tax credit under GST?"
+    # Titles are plain text, shown as typed: nothing in them is Markdown.
+    assert stored.title == "How do I claim **input tax credit** under GST?"
     assert stored.category == "gst"
     assert gst.question.category == "gst"
 
@@ -172,12 +173,15 @@ async def test_a_new_conversation_is_titled_from_the_first_question_with_a_detec
     chosen = await _complete_turn(actor, ai_fake, "How do I file my GST return?", ["Monthly."], category="insurance")
     assert (await _conversation(chosen.conversation.id)).category == "insurance"
 
+    dunder = await _complete_turn(actor, ai_fake, "What does __init__ do in _my_ script?", ["It sets up."])
+    assert (await _conversation(dunder.conversation.id)).title == "What does __init__ do in _my_ script?"
+
     plain = await _complete_turn(actor, ai_fake, "Hello there", ["Hello!"])
     assert (await _conversation(plain.conversation.id)).category == "general"
 
     # A follow-up does not retitle the conversation.
     await _complete_turn(actor, ai_fake, "And what about e-way bills?", ["Above ₹50,000."], conversation_id=gst.conversation.id)
-    assert (await _conversation(gst.conversation.id)).title == "How do I claim input tax credit under GST?"
+    assert (await _conversation(gst.conversation.id)).title == "How do I claim **input tax credit** under GST?"
 
 
 # --- history sent to the model ----------------------------------------------------------------
