@@ -119,6 +119,12 @@ def test_another_user_cannot_open_the_conversation(page: Page, signed_in, browse
     other.close()
 
 
+def test_a_missing_conversation_is_not_called_a_new_chat(page: Page, signed_in):
+    page.goto(f"/chat/{uuid.uuid4()}")
+    expect(page.locator("[data-testid=not-found]")).to_be_visible()
+    expect(page.locator("[data-testid=conversation-title]")).to_have_text("Conversation not found")
+
+
 def test_stop_keeps_the_partial_answer_marked_stopped(page: Page, signed_in, live_server):
     ask(page, "Explain every section of the Income Tax Act [[fake:very-slow]]")
     bubble = page.locator("[data-testid=streaming-bubble] .fc-md")
