@@ -53,7 +53,8 @@ def register_scripts(fake: FakeOpenAI) -> None:
                 "Here is markup that must stay text: ",
                 '<img src=x onerror="window.__xss=1"> and ',
                 "<script>window.__xss=2</script> ",
-                "and a [bad link](javascript:window.__xss=3).",
+                "and a [bad link](javascript:window.__xss=3) ",
+                "and ![bad image](javascript:window.__xss=4).",
             ]
         ),
     )

@@ -10,8 +10,8 @@
 // Security: Markdown is rendered by react-markdown WITHOUT rehype-raw, and raw
 // HTML nodes are turned into plain text before rendering, so "<img onerror>"
 // or "<script>" from a user or a model is shown, never run. Images become
-// links (no tracking pixels), and react-markdown's URL filter drops
-// javascript: links.
+// links (no tracking pixels), and react-markdown's URL filter empties
+// javascript: addresses, whose links then show as plain text.
 
 import React, { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import ReactMarkdown from "react-markdown";
@@ -183,7 +183,11 @@ const markdownComponents = {
   pre({ children }) {
     return <>{children}</>;
   },
+  // react-markdown's URL filter empties an unsafe address (javascript:, data:).
+  // What is left is plain text: an empty href would still look like a link
+  // and, clicked, open this same page in a new tab.
   a({ href, children }) {
+    if (!href) return <span>{children}</span>;
     return (
       <a href={href} target="_blank" rel="noopener noreferrer nofollow">
         {children}
@@ -191,6 +195,7 @@ const markdownComponents = {
     );
   },
   img({ src, alt }) {
+    if (!src) return <span>{alt || "image"}</span>;
     return (
       <a href={src} target="_blank" rel="noopener noreferrer nofollow" className="fc-img-link">
         {alt || "image"}
