@@ -212,6 +212,17 @@ def test_a_link_to_an_unsafe_address_is_plain_text(page: Page, signed_in):
     expect(answer.locator("a")).to_have_count(0)
 
 
+def test_table_columns_keep_the_alignment_the_markdown_gives(page: Page, signed_in):
+    # Where the Markdown says nothing (`|---|`), a column of amounts is
+    # right-aligned; where it does say (`|:---|`, `|---:|`, `|:---:|`), it wins,
+    # even over a column of numbers ("Year").
+    ask(page, "Show me a table [[fake:aligned-table]]")
+    answer = wait_for_answer(page)
+    aligned = "cells => cells.map((cell) => getComputedStyle(cell).textAlign)"
+    assert answer.locator("th").evaluate_all(aligned) == ["left", "right", "center", "right"]
+    assert answer.locator("td").evaluate_all(aligned) == ["left", "right", "center", "right"] * 2
+
+
 def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, signed_in, live_server):
     ask(page, "A long question about NPS [[fake:very-slow]]")
     page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40")

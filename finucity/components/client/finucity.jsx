@@ -110,6 +110,49 @@ function remarkHtmlAsText() {
   return (tree) => walk(tree);
 }
 
+// A cell that holds one number: an amount, a rate or a count ("₹1,04,13,879",
+// "−₹60,000", "8.5%", "240"). Placeholders such as "Nil" or "—" may sit in a
+// column of numbers without making it a column of words.
+const NUMBER_CELL = /^\(?[+\-−]?\s?(₹|rs\.?|inr|\$|€|£)?\s?[+\-−]?\d[\d,]*(\.\d+)?\s?(%|lakh|crore|cr)?\)?$/i;
+const PLACEHOLDER_CELL = /^(nil|n\/a|-|–|—)?$/i;
+
+function textOf(node) {
+  if (node.type === "text") return node.value;
+  return (node.children || []).map(textOf).join("");
+}
+
+function elementsOf(node, ...tagNames) {
+  return (node.children || []).filter((child) => child.type === "element" && tagNames.includes(child.tagName));
+}
+
+// Columns of numbers are right-aligned, header included, so that units line
+// up under units: amounts are compared down a column. The offline assistant's
+// tables, like most models', say nothing about alignment (`|---|`), so the
+// column is recognised from its cells; an alignment the Markdown does give
+// (`|---:|`, `|:---|`) arrives as the cell's own text-align and wins.
+function rehypeNumberColumns() {
+  const markColumns = (table) => {
+    const rows = elementsOf(table, "thead", "tbody").flatMap((part) => elementsOf(part, "tr"));
+    const cells = rows.map((row) => elementsOf(row, "th", "td"));
+    const body = cells.filter((row) => row.length && row[0].tagName === "td");
+    const width = Math.max(0, ...cells.map((row) => row.length));
+    for (let column = 0; column < width; column += 1) {
+      const texts = body.map((row) => (row[column] ? textOf(row[column]).trim() : ""));
+      const values = texts.filter((text) => !PLACEHOLDER_CELL.test(text));
+      if (!values.length || !values.every((text) => NUMBER_CELL.test(text))) continue;
+      for (const row of cells) {
+        const cell = row[column];
+        if (cell && !cell.properties.align) cell.properties.className = ["fc-num"];
+      }
+    }
+  };
+  const walk = (node) => {
+    if (node.type === "element" && node.tagName === "table") markColumns(node);
+    else if (node.children) node.children.forEach(walk);
+  };
+  return (tree) => walk(tree);
+}
+
 async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
@@ -213,7 +256,11 @@ const markdownComponents = {
 
 const MarkdownBody = memo(function MarkdownBody({ text }) {
   return (
-    <ReactMarkdown remarkPlugins={[remarkGfm, remarkHtmlAsText]} components={markdownComponents}>
+    <ReactMarkdown
+      remarkPlugins={[remarkGfm, remarkHtmlAsText]}
+      rehypePlugins={[rehypeNumberColumns]}
+      components={markdownComponents}
+    >
       {text}
     </ReactMarkdown>
   );
