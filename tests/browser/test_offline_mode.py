@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PASSWORD
+from tests.browser.screens import screenshot
 from tests.support.live_server import LiveServer, ServerFailed, run_live_server
 
 
@@ -57,7 +58,8 @@ TABLE_QUESTIONS = [
 ]
 
 # What a reader sees of each table: words and amounts drawn across two lines,
-# how its amounts are aligned, and whether it stays inside its answer.
+# how its amounts are aligned, whether it stays inside its answer, and
+# whether it scrolls and says so.
 READ_TABLES = """
 () => {
   const amount = /^[−-]?₹[\\d,]+(\\.\\d+)?$/;
@@ -67,6 +69,7 @@ READ_TABLES = """
     range.setEnd(text, end);
     return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
   };
+  const cueShown = (el, side) => getComputedStyle(el, side === 'left' ? '::before' : '::after').opacity === '1';
   return [...document.querySelectorAll('[data-testid=assistant-bubble] .fc-table-wrap')].map((wrap) => {
     const broken = [];
     let amounts = 0;
@@ -89,6 +92,9 @@ READ_TABLES = """
       amountCells: amountCells.length,
       amountCellsNotRight: amountCells.filter((td) => getComputedStyle(td).textAlign !== 'right').map((td) => td.textContent),
       insideBubble: box.left >= bubble.left && box.right <= bubble.right + 0.5,
+      scrolls: wrap.scrollWidth - wrap.clientWidth > 1,
+      cueLeft: cueShown(wrap.parentElement, 'left'),
+      cueRight: cueShown(wrap.parentElement, 'right'),
     };
   });
 }
@@ -141,6 +147,31 @@ def test_table_cells_keep_amounts_and_words_whole(table_answers: Page):
         if page.evaluate(PAGE_SCROLLS_SIDEWAYS):
             problems.append(f"{width}px: the page scrolls sideways")
     assert not problems, "\n".join(problems)
+
+
+def test_a_wide_table_scrolls_in_its_own_box_and_shows_that_it_does(table_answers: Page):
+    page = table_answers
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        # The fades follow the layout a frame later: wait until each table
+        # shows one exactly when it has more to show on that side.
+        page.wait_for_function(f"() => ({READ_TABLES})().every((t) => t.cueRight === t.scrolls && !t.cueLeft)")
+        emi = page.locator("[data-testid=assistant-bubble]").last.locator(".fc-table")
+        emi.evaluate("el => el.scrollIntoView({block: 'center'})")
+        screenshot(page, f"emi-table-{width}x{height}")
+
+    # On a phone the EMI table is wider than the answer: scrolled to its end,
+    # the fade moves to the side that now has more to show.
+    wrap = emi.locator(".fc-table-wrap")
+    assert wrap.evaluate("el => el.scrollWidth > el.clientWidth + 100")
+    wrap.evaluate("el => el.scrollTo({left: el.scrollWidth})")
+    page.wait_for_function(
+        "el => getComputedStyle(el, '::before').opacity === '1' && getComputedStyle(el, '::after').opacity === '0'",
+        arg=emi.element_handle(),
+    )
+    assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS)
+    screenshot(page, "emi-table-scrolled-390x844")
+    wrap.evaluate("el => el.scrollTo({left: 0})")
 
 
 def _sign_in_new_account(page, server: LiveServer) -> None:

@@ -213,6 +213,53 @@ function CodeBlock({ language, code }) {
   );
 }
 
+// A table wider than the answer scrolls sideways inside its own box, never
+// the page (numbers and words in it do not break to fit). Half a column cut
+// off at the edge is easy to miss on a dark background, so a fade on each
+// side that has more to show says so, following the reader's scrolling.
+function ScrollingTable({ children }) {
+  const box = useRef(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const update = () => {
+      // One pixel of slack: zoomed pages scroll by fractions.
+      const left = el.scrollLeft > 1;
+      const right = el.scrollWidth - el.clientWidth - el.scrollLeft > 1;
+      setMore((was) => (was.left === left && was.right === right ? was : { left, right }));
+    };
+    update();
+    el.addEventListener("scroll", update, { passive: true });
+    // The box narrows with the window; the table widens as rows stream in.
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => {
+      el.removeEventListener("scroll", update);
+      observer.disconnect();
+    };
+  }, []);
+  const scrolls = more.left || more.right;
+  let className = "fc-table";
+  if (more.left) className += " has-more-left";
+  if (more.right) className += " has-more-right";
+  return (
+    <div className={className}>
+      {/* Focusable only when it scrolls, so a keyboard can scroll it too. */}
+      <div
+        className="fc-table-wrap"
+        ref={box}
+        tabIndex={scrolls ? 0 : undefined}
+        role={scrolls ? "region" : undefined}
+        aria-label={scrolls ? "Table, scrolls sideways" : undefined}
+      >
+        <table>{children}</table>
+      </div>
+    </div>
+  );
+}
+
 const markdownComponents = {
   code({ className, children, node, ...rest }) {
     const match = /language-([\w+-]+)/.exec(className || "");
@@ -245,13 +292,7 @@ const markdownComponents = {
       </a>
     );
   },
-  table({ children }) {
-    return (
-      <div className="fc-table-wrap">
-        <table>{children}</table>
-      </div>
-    );
-  },
+  table: ScrollingTable,
 };
 
 const MarkdownBody = memo(function MarkdownBody({ text }) {
