@@ -19,7 +19,12 @@ def _topbar() -> rx.Component:
             "menu", "Open menu", size=19, extra_class="fc-menu-btn", on_click=ChatState.toggle_sidebar, data_testid="open-menu"
         ),
         rx.el.div(
-            rx.cond(ChatState.current_title != "", ChatState.current_title, "New chat"),
+            # A link to a deleted (or someone else's) conversation is not a new chat.
+            rx.cond(
+                ChatState.not_found,
+                "Conversation not found",
+                rx.cond(ChatState.current_title != "", ChatState.current_title, "New chat"),
+            ),
             class_name="fc-topbar-title",
             data_testid="conversation-title",
         ),

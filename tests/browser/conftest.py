@@ -47,6 +47,19 @@ def register_scripts(fake: FakeOpenAI) -> None:
     fake.register("midfail", Script(answer_tokens=60, delay_s=0.02, error_after=20))
     fake.register("empty", Script(empty=True))
     fake.register("long", Script(chunks=long_markdown_answer(), delay_s=0.004))
+    # Alignment the Markdown gives (left, right, centre), and a column of
+    # amounts that gives none.
+    fake.register(
+        "aligned-table",
+        Script(
+            chunks=[
+                "| Year | Amount | Note | Tax |\n",
+                "|:---|---:|:---:|---|\n",
+                "| 2024 | ₹1,000 | first | ₹100 |\n",
+                "| 2025 | ₹12,50,000 | second | ₹1,25,000 |\n",
+            ]
+        ),
+    )
     fake.register(
         "xss",
         Script(
@@ -54,7 +67,8 @@ def register_scripts(fake: FakeOpenAI) -> None:
                 "Here is markup that must stay text: ",
                 '<img src=x onerror="window.__xss=1"> and ',
                 "<script>window.__xss=2</script> ",
-                "and a [bad link](javascript:window.__xss=3).",
+                "and a [bad link](javascript:window.__xss=3) ",
+                "and ![bad image](javascript:window.__xss=4).",
             ]
         ),
     )

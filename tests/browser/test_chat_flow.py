@@ -111,6 +111,12 @@ def test_another_user_cannot_open_the_conversation(page: Page, signed_in, browse
     other.close()
 
 
+def test_a_missing_conversation_is_not_called_a_new_chat(page: Page, signed_in):
+    page.goto(f"/chat/{uuid.uuid4()}")
+    expect(page.locator("[data-testid=not-found]")).to_be_visible()
+    expect(page.locator("[data-testid=conversation-title]")).to_have_text("Conversation not found")
+
+
 def test_stop_keeps_the_partial_answer_marked_stopped(page: Page, signed_in, live_server):
     ask(page, "Explain every section of the Income Tax Act [[fake:very-slow]]")
     bubble = page.locator("[data-testid=streaming-bubble] .fc-md")
@@ -186,6 +192,27 @@ def test_html_in_questions_and_answers_is_shown_as_text(page: Page, signed_in):
     page.reload()
     wait_for_answer(page)
     assert page.evaluate("window.__xss") in (0, None)
+
+
+def test_a_link_to_an_unsafe_address_is_plain_text(page: Page, signed_in):
+    # react-markdown's URL filter empties a javascript: address; what is left
+    # must not look or act like a link (an empty href opens this same page).
+    ask(page, "Show me a link [[fake:xss]]")
+    answer = wait_for_answer(page)
+    expect(answer.get_by_text("bad link")).to_be_visible()
+    expect(answer.get_by_text("bad image")).to_be_visible()
+    expect(answer.locator("a")).to_have_count(0)
+
+
+def test_table_columns_keep_the_alignment_the_markdown_gives(page: Page, signed_in):
+    # Where the Markdown says nothing (`|---|`), a column of amounts is
+    # right-aligned; where it does say (`|:---|`, `|---:|`, `|:---:|`), it wins,
+    # even over a column of numbers ("Year").
+    ask(page, "Show me a table [[fake:aligned-table]]")
+    answer = wait_for_answer(page)
+    aligned = "cells => cells.map((cell) => getComputedStyle(cell).textAlign)"
+    assert answer.locator("th").evaluate_all(aligned) == ["left", "right", "center", "right"]
+    assert answer.locator("td").evaluate_all(aligned) == ["left", "right", "center", "right"] * 2
 
 
 def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, signed_in, live_server):
