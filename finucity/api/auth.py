@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from finucity.api import cookies
+from finucity.web.cookies import FLASH_COOKIE, SESSION_COOKIE
 from finucity.api.deps import Caller, base_actor, current_caller, optional_caller
 from finucity.api.errors import ApiError
 from finucity.api.schemas import AuthResponse, LoginRequest, Ok, SignupRequest, UserOut
@@ -81,7 +82,7 @@ async def api_logout(request: Request, caller: Caller | None = Depends(optional_
     if caller is not None and caller.via == "cookie":
         if not security.csrf_matches(caller.session_id or "", request.headers.get("x-csrf-token")):
             raise ApiError(403, "Missing or invalid CSRF token. Send the X-CSRF-Token header from /api/auth/me.")
-        await accounts.sign_out(caller.actor, request.cookies.get(cookies.SESSION_COOKIE))
+        await accounts.sign_out(caller.actor, request.cookies.get(SESSION_COOKIE))
     response = JSONResponse(Ok().model_dump())
     cookies.clear_session_cookie(response)
     return response
@@ -124,7 +125,7 @@ async def _form_sign_in(request: Request, form: str, next_path: str, kept: dict[
         return response
     response = _redirect(request, target)
     cookies.set_session_cookie(response, result.token)
-    response.delete_cookie(cookies.FLASH_COOKIE, path="/")
+    response.delete_cookie(FLASH_COOKIE, path="/")
     return response
 
 
@@ -162,7 +163,7 @@ async def form_logout(request: Request):
         _check_origin(request)
     except ApiError:
         return _redirect(request, "/chat")
-    token = request.cookies.get(cookies.SESSION_COOKIE)
+    token = request.cookies.get(SESSION_COOKIE)
     resolved = await accounts.resolve_session(token)
     actor = base_actor(request)
     if resolved is not None:

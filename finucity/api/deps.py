@@ -12,7 +12,7 @@ import dataclasses
 
 from fastapi import Depends, Request
 
-from finucity.api.cookies import SESSION_COOKIE
+from finucity.web.cookies import SESSION_COOKIE
 from finucity.api.errors import ApiError
 from finucity.services import accounts, security
 from finucity.services.context import Actor

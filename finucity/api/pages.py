@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from finucity.api.cookies import SESSION_COOKIE, cookie_value
+from finucity.web.cookies import SESSION_COOKIE, cookie_value
 from finucity.services import accounts
 
 PROTECTED_PREFIXES = ("/chat", "/admin")

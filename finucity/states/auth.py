@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.api.cookies import read_flash
+from finucity.web.cookies import read_flash
 from finucity.services import security
-from finucity.states.session import SessionState
+from finucity.states.session import SessionState, tab_only
 
 
 class AuthFormState(SessionState):
@@ -38,12 +38,14 @@ class AuthFormState(SessionState):
         return None
 
     @rx.event
+    @tab_only
     async def load_login(self):
         if await self._current_actor() is not None:
             return rx.redirect(security.safe_next_path(self.router.page.params.get("next")), replace=True)
         self._load("login")
 
     @rx.event
+    @tab_only
     async def load_signup(self):
         if await self._current_actor() is not None:
             return rx.redirect(security.safe_next_path(self.router.page.params.get("next")), replace=True)

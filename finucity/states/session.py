@@ -9,17 +9,66 @@ next event, not at the next page load.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from urllib.parse import quote
 
 import reflex as rx
 
-from finucity.api.cookies import SESSION_COOKIE, cookie_value
+from finucity.web.cookies import SESSION_COOKIE, cookie_value
 from finucity.models import User
 from finucity.services import accounts
 from finucity.services.context import Actor
 
 # States whose vars belong to the signed-in user (see _forget_previous_user).
 PER_USER_STATES: list[type[SessionState]] = []
+
+# --- the one guard ------------------------------------------------------------------------------
+# Every event handler of the app's states carries exactly one of these marks,
+# and a test fails on any that carries none, so a new handler cannot forget
+# the check (tests/states/test_guards.py).
+GUARD_MARK = "__finucity_guard__"
+
+
+def signed_in(handler: Callable) -> Callable:
+    """For handlers that read or change the user's data: the handler receives
+    the signed-in `actor` after `self`; a signed-out tab is sent to sign in.
+
+        @rx.event
+        @signed_in
+        async def rename(self, actor: Actor, title: str): ...
+    """
+    signature = inspect.signature(handler)
+    self_param, actor_param, *rest = signature.parameters.values()
+    assert actor_param.name == "actor", f"{handler.__qualname__}: the guard passes `actor` second"
+
+    @functools.wraps(handler)
+    async def guarded(self, *args, **kwargs):
+        actor = await self._current_actor()
+        if actor is None:
+            return self._login_redirect()
+        return await handler(self, actor, *args, **kwargs)
+
+    # Reflex maps the browser's arguments by the signature: hide `actor` from it.
+    guarded.__signature__ = signature.replace(parameters=[self_param, *rest])
+    guarded.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "actor"}
+    setattr(guarded, GUARD_MARK, "signed_in")
+    return guarded
+
+
+def tab_only(handler: Callable) -> Callable:
+    """For handlers that touch only this tab's view (a menu opening, a dialog
+    closing) or that resolve the session themselves to decide where to go."""
+    setattr(handler, GUARD_MARK, "tab_only")
+    return handler
+
+
+def checks_session_inside(handler: Callable) -> Callable:
+    """For background handlers: they resolve the session under the state lock
+    (`async with self`) and again whenever they act on it."""
+    setattr(handler, GUARD_MARK, "inside")
+    return handler
 
 
 class SessionState(rx.State):
@@ -92,12 +141,14 @@ class SessionState(rx.State):
         return rx.redirect(f"/login?next={quote(target, safe='/')}", replace=True)
 
     @rx.event
+    @tab_only
     async def require_login(self):
         """on_load of protected pages: a signed-out visitor goes to /login?next=..."""
         if await self._current_actor() is None:
             return self._login_redirect()
 
     @rx.event
+    @tab_only
     async def redirect_signed_in(self):
         """on_load of / : to the chat when signed in, else to sign in."""
         actor = await self._current_actor()
