@@ -15,7 +15,7 @@ from finucity.pages.index import index_page
 from finucity.services import lifecycle
 from finucity.states.auth import AuthFormState
 from finucity.states.boundary import TabBoundary
-from finucity.states.chat import ChatState
+from finucity.states.conversation import ConversationState
 from finucity.states.session import SessionState
 
 configure_logging()
@@ -49,4 +49,4 @@ app.add_page(login_page, route="/login", title="Sign in · Finucity AI", descrip
 app.add_page(signup_page, route="/signup", title="Create your account · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_signup)
 # One page for /chat and /chat/<id>: moving between conversations (or to a new
 # chat) keeps the page mounted, so nothing flashes and typed text stays.
-app.add_page(chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ChatState.load_page)
+app.add_page(chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ConversationState.load_page)

@@ -7,7 +7,8 @@ import reflex as rx
 from finucity.components.buttons import icon_button
 from finucity.components.client import composer
 from finucity.services.ai.categories import CATEGORY_LABELS
-from finucity.states.chat import ChatState
+from finucity.states.composer import ComposerState
+from finucity.states.conversation import ConversationState
 
 
 def category_picker() -> rx.Component:
@@ -16,18 +17,18 @@ def category_picker() -> rx.Component:
         rx.select.content(
             *[rx.select.item(label, value=category.value) for category, label in CATEGORY_LABELS.items()],
         ),
-        value=ChatState.selected_category,
-        on_change=ChatState.set_selected_category,
+        value=ComposerState.selected_category,
+        on_change=ComposerState.set_selected_category,
         size="2",
     )
 
 
 def _notice() -> rx.Component:
     return rx.cond(
-        ChatState.notice != "",
+        ConversationState.notice != "",
         rx.el.div(
-            rx.el.div(rx.icon("circle-alert", size=16), rx.el.span(ChatState.notice), style={"display": "flex", "gap": "8px"}),
-            icon_button("x", "Dismiss", size=14, on_click=ChatState.dismiss_notice),
+            rx.el.div(rx.icon("circle-alert", size=16), rx.el.span(ConversationState.notice), style={"display": "flex", "gap": "8px"}),
+            icon_button("x", "Dismiss", size=14, on_click=ConversationState.dismiss_notice),
             class_name="fc-alert fc-alert-error fc-notice",
             role="alert",
             data_testid="chat-notice",
@@ -37,11 +38,11 @@ def _notice() -> rx.Component:
 
 def _editing_banner() -> rx.Component:
     return rx.cond(
-        ChatState.editing,
+        ComposerState.editing,
         rx.el.div(
             rx.icon("pencil", size=14),
             rx.el.span("Editing your last question: sending replaces its answer."),
-            rx.el.button("Cancel", type="button", class_name="fc-action", on_click=ChatState.cancel_edit),
+            rx.el.button("Cancel", type="button", class_name="fc-action", on_click=ComposerState.cancel_edit),
             class_name="fc-editing",
         ),
     )
@@ -57,14 +58,14 @@ def composer_bar() -> rx.Component:
                 class_name="fc-composer-tools",
             ),
             composer(
-                on_send=ChatState.send,
-                on_stop=ChatState.stop,
-                streaming=ChatState.is_streaming,
-                max_chars=ChatState.max_chars,
+                on_send=ConversationState.send,
+                on_stop=ConversationState.stop,
+                streaming=ConversationState.is_streaming,
+                max_chars=ComposerState.max_chars,
                 placeholder="Ask about income tax, GST, investments, business finance or insurance…",
-                draft=ChatState.draft,
-                draft_version=ChatState.draft_version,
-                sent_version=ChatState.sent_version,
+                draft=ComposerState.draft,
+                draft_version=ComposerState.draft_version,
+                sent_version=ComposerState.sent_version,
                 hint="Enter to send · Shift+Enter for a new line",
             ),
             rx.el.div(

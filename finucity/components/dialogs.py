@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.states.chat import ChatState
+from finucity.states.dialogs import ConversationDialogsState
 
 
 def rename_dialog() -> rx.Component:
@@ -15,7 +15,7 @@ def rename_dialog() -> rx.Component:
                 # Typed locally and read on submit: no round trip per key.
                 rx.el.input(
                     name="title",
-                    default_value=ChatState.rename_text,
+                    default_value=ConversationDialogsState.rename_text,
                     class_name="fc-input",
                     max_length=120,
                     auto_focus=True,
@@ -29,12 +29,12 @@ def rename_dialog() -> rx.Component:
                     justify="end",
                     margin_top="16px",
                 ),
-                on_submit=ChatState.save_rename,
+                on_submit=ConversationDialogsState.save_rename,
             ),
             max_width="440px",
         ),
-        open=ChatState.rename_id != "",
-        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ChatState.close_rename()),
+        open=ConversationDialogsState.rename_id != "",
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ConversationDialogsState.close_rename()),
     )
 
 
@@ -43,7 +43,7 @@ def delete_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Delete this conversation?"),
             rx.alert_dialog.description(
-                rx.el.span("“", ChatState.delete_title, "” and all its messages will be deleted for good. This cannot be undone."),
+                rx.el.span("“", ConversationDialogsState.delete_title, "” and all its messages will be deleted for good. This cannot be undone."),
             ),
             rx.flex(
                 rx.alert_dialog.cancel(rx.el.button("Cancel", type="button", class_name="fc-btn fc-btn-ghost fc-btn-sm")),
@@ -53,7 +53,7 @@ def delete_dialog() -> rx.Component:
                         "Delete",
                         type="button",
                         class_name="fc-btn fc-btn-danger fc-btn-sm",
-                        on_click=ChatState.confirm_delete,
+                        on_click=ConversationDialogsState.confirm_delete,
                         data_testid="confirm-delete",
                     )
                 ),
@@ -63,6 +63,6 @@ def delete_dialog() -> rx.Component:
             ),
             max_width="460px",
         ),
-        open=ChatState.delete_id != "",
-        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ChatState.close_delete()),
+        open=ConversationDialogsState.delete_id != "",
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ConversationDialogsState.close_delete()),
     )

@@ -8,11 +8,13 @@ import reflex as rx
 
 from finucity.components.client import chat_viewport, fin_copy, fin_markdown, local_time
 from finucity.models import MessageRole, MessageStatus
-from finucity.states.chat import ChatState, MessageRow
+from finucity.states.conversation import ConversationState
+from finucity.states.session import SessionState
+from finucity.states.rows import MessageRow
 
 
 def _avatar_user() -> rx.Component:
-    return rx.el.div(ChatState.user_initials, class_name="fc-avatar", aria_hidden="true")
+    return rx.el.div(SessionState.user_initials, class_name="fc-avatar", aria_hidden="true")
 
 
 def _avatar_ai() -> rx.Component:
@@ -40,8 +42,8 @@ def user_message(content, created_at, *, editable=False) -> rx.Component:
             _header("You", created_at),
             rx.el.div(content, class_name="fc-bubble fc-bubble-user", data_testid="user-bubble"),
             rx.cond(
-                editable & ~ChatState.is_streaming,
-                rx.el.div(_action("pencil", "Edit", ChatState.edit_last_question, "edit-question"), class_name="fc-msg-actions"),
+                editable & ~ConversationState.is_streaming,
+                rx.el.div(_action("pencil", "Edit", ConversationState.edit_last_question, "edit-question"), class_name="fc-msg-actions"),
             ),
             class_name="fc-msg-body",
         ),
@@ -80,8 +82,8 @@ def assistant_message(message: MessageRow) -> rx.Component:
             rx.el.div(
                 rx.cond(message.content != "", fin_copy(content=message.content, label="Copy")),
                 rx.cond(
-                    message.is_last_answer & ~ChatState.is_streaming,
-                    _action("refresh-cw", rx.cond(failed, "Retry", "Regenerate"), ChatState.regenerate, "regenerate"),
+                    message.is_last_answer & ~ConversationState.is_streaming,
+                    _action("refresh-cw", rx.cond(failed, "Retry", "Regenerate"), ConversationState.regenerate, "regenerate"),
                 ),
                 class_name="fc-msg-actions",
             ),
@@ -104,9 +106,9 @@ def streaming_message() -> rx.Component:
     return rx.el.div(
         _avatar_ai(),
         rx.el.div(
-            _header("AI Assistant", ChatState.streaming_at),
+            _header("AI Assistant", ConversationState.streaming_at),
             rx.el.div(
-                fin_markdown(stream_key=ChatState.streaming_id),
+                fin_markdown(stream_key=ConversationState.streaming_id),
                 class_name="fc-bubble fc-bubble-ai",
                 data_testid="streaming-bubble",
             ),
@@ -120,10 +122,10 @@ def message_list(*lead: rx.Component) -> rx.Component:
     """The scrolling column; `lead` (welcome, not found) comes before the messages."""
     return chat_viewport(
         *lead,
-        rx.foreach(ChatState.messages, message_item),
-        rx.cond(ChatState.pending_question != "", user_message(ChatState.pending_question, ChatState.pending_question_at)),
-        rx.cond(ChatState.is_streaming, streaming_message()),
-        reset_key=ChatState.current_id,
-        follow=~ChatState.show_welcome & ~ChatState.not_found,
+        rx.foreach(ConversationState.messages, message_item),
+        rx.cond(ConversationState.pending_question != "", user_message(ConversationState.pending_question, ConversationState.pending_question_at)),
+        rx.cond(ConversationState.is_streaming, streaming_message()),
+        reset_key=ConversationState.current_id,
+        follow=~ConversationState.show_welcome & ~ConversationState.not_found,
         class_name="fc-scroll",
     )

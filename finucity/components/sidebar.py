@@ -9,16 +9,20 @@ from finucity.components.brand import logo
 from finucity.components.buttons import icon_button
 from finucity.components.client import local_time
 from finucity.services.ai.categories import CATEGORY_LABELS
-from finucity.states.chat import ChatState, ConversationRow
+from finucity.states.dialogs import ConversationDialogsState
+from finucity.states.conversation import ConversationState
+from finucity.states.session import SessionState
+from finucity.states.sidebar import SidebarState
+from finucity.states.rows import ConversationRow
 
 
 def _filter_chip(label: str, value: str) -> rx.Component:
-    active = (ChatState.category_filter == value) | ((value == "") & (ChatState.category_filter == ""))
+    active = (SidebarState.category_filter == value) | ((value == "") & (SidebarState.category_filter == ""))
     return rx.el.button(
         label,
         type="button",
         class_name=rx.cond(active, "fc-chip is-active", "fc-chip"),
-        on_click=ChatState.set_category_filter(value),
+        on_click=SidebarState.set_category_filter(value),
     )
 
 
@@ -44,8 +48,8 @@ def _search() -> rx.Component:
                 class_name="fc-input",
                 aria_label="Search conversations",
                 id="fc-search",
-                value=ChatState.search,
-                on_change=ChatState.set_search,
+                value=SidebarState.search,
+                on_change=SidebarState.set_search,
             ),
             debounce_timeout=300,
         ),
@@ -67,19 +71,19 @@ def _conversation(row: ConversationRow) -> rx.Component:
                 "pencil",
                 "Rename conversation",
                 size=14,
-                on_click=ChatState.open_rename(row.id, row.title).prevent_default.stop_propagation,
+                on_click=ConversationDialogsState.open_rename(row.id, row.title).prevent_default.stop_propagation,
             ),
             icon_button(
                 "trash-2",
                 "Delete conversation",
                 size=14,
                 data_testid="delete-conversation",
-                on_click=ChatState.open_delete(row.id, row.title).prevent_default.stop_propagation,
+                on_click=ConversationDialogsState.open_delete(row.id, row.title).prevent_default.stop_propagation,
             ),
             class_name="fc-conv-actions",
         ),
         href="/chat/" + row.id,
-        class_name=rx.cond(ChatState.current_id == row.id, "fc-conv is-active", "fc-conv"),
+        class_name=rx.cond(ConversationState.current_id == row.id, "fc-conv is-active", "fc-conv"),
         data_testid="conversation-item",
         data_id=row.id,
         underline="none",
@@ -89,28 +93,33 @@ def _conversation(row: ConversationRow) -> rx.Component:
 def _conversation_list() -> rx.Component:
     return rx.el.nav(
         rx.el.div(
-            rx.cond(ChatState.search != "", "Results", "Recent"),
+            rx.cond(SidebarState.search != "", "Results", "Recent"),
             class_name="fc-list-label",
         ),
         rx.cond(
-            ChatState.conversations.length() > 0,
-            rx.foreach(ChatState.conversations, _conversation),
+            SidebarState.conversations.length() > 0,
+            rx.foreach(SidebarState.conversations, _conversation),
             rx.el.div(
                 rx.cond(
-                    (ChatState.search != "") | (ChatState.category_filter != ""),
-                    "No conversations match.",
-                    "Your conversations will appear here.",
+                    SidebarState.list_error != "",
+                    SidebarState.list_error,
+                    rx.cond(
+                        (SidebarState.search != "") | (SidebarState.category_filter != ""),
+                        "No conversations match.",
+                        "Your conversations will appear here.",
+                    ),
                 ),
                 class_name="fc-empty-list",
+                role=rx.cond(SidebarState.list_error != "", "alert", "status"),
             ),
         ),
         rx.cond(
-            ChatState.has_more,
+            SidebarState.has_more,
             rx.el.button(
-                rx.cond(ChatState.list_loading, "Loading…", "Show older conversations"),
+                rx.cond(SidebarState.list_loading, "Loading…", "Show older conversations"),
                 type="button",
                 class_name="fc-btn fc-btn-ghost fc-btn-sm fc-btn-block",
-                on_click=ChatState.load_more,
+                on_click=SidebarState.load_more,
                 data_testid="load-more",
             ),
         ),
@@ -121,10 +130,10 @@ def _conversation_list() -> rx.Component:
 
 def _user_footer() -> rx.Component:
     return rx.el.div(
-        rx.el.div(ChatState.user_initials, class_name="fc-avatar"),
+        rx.el.div(SessionState.user_initials, class_name="fc-avatar"),
         rx.el.div(
-            rx.el.div(ChatState.user_name, class_name="fc-user-name"),
-            rx.el.div(ChatState.user_email, class_name="fc-user-email"),
+            rx.el.div(SessionState.user_name, class_name="fc-user-name"),
+            rx.el.div(SessionState.user_email, class_name="fc-user-email"),
             class_name="fc-user",
         ),
         logout_button(),
@@ -137,14 +146,14 @@ def sidebar() -> rx.Component:
         rx.el.div(
             rx.el.div(
                 logo(href="/chat"),
-                icon_button("x", "Close menu", size=18, extra_class="fc-menu-btn", on_click=ChatState.close_sidebar),
+                icon_button("x", "Close menu", size=18, extra_class="fc-menu-btn", on_click=SidebarState.close_sidebar),
                 class_name="fc-sidebar-head",
             ),
             rx.el.button(
                 rx.icon("message-square-plus", size=17),
                 "New chat",
                 type="button",
-                on_click=ChatState.new_chat,
+                on_click=ConversationState.new_chat,
                 class_name="fc-btn fc-btn-primary fc-btn-block",
                 data_testid="new-chat",
             ),

@@ -7,7 +7,8 @@ import reflex as rx
 from finucity.components.theme import CATEGORY_ICONS
 from finucity.models import Category
 from finucity.services.ai.categories import CATEGORY_LABELS
-from finucity.states.chat import ChatState
+from finucity.states.conversation import ConversationState
+from finucity.states.session import SessionState
 
 SUGGESTIONS: list[tuple[Category, str]] = [
     (Category.income_tax, "Should I choose the new or the old tax regime on a ₹15 lakh salary?"),
@@ -23,7 +24,7 @@ def _card(category: Category, text: str) -> rx.Component:
         rx.el.span(text),
         type="button",
         class_name="fc-suggestion",
-        on_click=ChatState.send_suggestion(text, category.value),
+        on_click=ConversationState.send_suggestion(text, category.value),
         data_testid="suggestion",
     )
 
@@ -31,7 +32,7 @@ def _card(category: Category, text: str) -> rx.Component:
 def welcome() -> rx.Component:
     return rx.el.section(
         rx.el.div(rx.icon("sparkles", size=26), class_name="fc-welcome-mark"),
-        rx.el.h1(rx.cond(ChatState.user_first_name != "", "Hello " + ChatState.user_first_name + ", how can I help?", "How can I help?")),
+        rx.el.h1(rx.cond(SessionState.user_first_name != "", "Hello " + SessionState.user_first_name + ", how can I help?", "How can I help?")),
         rx.el.p(
             "Ask about income tax, GST, investments, business finance or insurance. "
             "Answers come with worked examples in rupees and the next steps to take."
@@ -46,7 +47,7 @@ def not_found() -> rx.Component:
         rx.icon("message-square-text", size=34, color="var(--fc-gold)"),
         rx.el.h2("Conversation not found"),
         rx.el.p("It may have been deleted, or the link is not for your account."),
-        rx.el.button("Start a new chat", type="button", class_name="fc-btn fc-btn-primary", on_click=ChatState.new_chat),
+        rx.el.button("Start a new chat", type="button", class_name="fc-btn fc-btn-primary", on_click=ConversationState.new_chat),
         class_name="fc-notfound",
         data_testid="not-found",
     )

@@ -10,28 +10,31 @@ from finucity.components.dialogs import delete_dialog, rename_dialog
 from finucity.components.messages import message_list
 from finucity.components.sidebar import sidebar
 from finucity.components.welcome import not_found, welcome
-from finucity.states.chat import ChatState
+from finucity.states.composer import ComposerState
+from finucity.states.conversation import ConversationState
+from finucity.states.session import SessionState
+from finucity.states.sidebar import SidebarState
 
 
 def _topbar() -> rx.Component:
     return rx.el.header(
         icon_button(
-            "menu", "Open menu", size=19, extra_class="fc-menu-btn", on_click=ChatState.toggle_sidebar, data_testid="open-menu"
+            "menu", "Open menu", size=19, extra_class="fc-menu-btn", on_click=SidebarState.toggle_sidebar, data_testid="open-menu"
         ),
         rx.el.div(
             # A link to a deleted (or someone else's) conversation is not a new chat.
             rx.cond(
-                ChatState.not_found,
+                ConversationState.not_found,
                 "Conversation not found",
-                rx.cond(ChatState.current_title != "", ChatState.current_title, "New chat"),
+                rx.cond(ConversationState.current_title != "", ConversationState.current_title, "New chat"),
             ),
             class_name="fc-topbar-title",
             data_testid="conversation-title",
         ),
-        rx.cond(ChatState.current_category != "", rx.el.span(ChatState.current_category, class_name="fc-tag")),
+        rx.cond(ConversationState.current_category != "", rx.el.span(ConversationState.current_category, class_name="fc-tag")),
         rx.el.div(class_name="fc-topbar-spacer"),
         rx.cond(
-            ChatState.offline,
+            ComposerState.offline,
             rx.el.span(
                 rx.icon("wifi-off", size=13),
                 rx.el.span("Offline mode"),
@@ -46,19 +49,19 @@ def _topbar() -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.cond(
-        ChatState.not_found,
+        ConversationState.not_found,
         not_found(),
-        rx.cond(ChatState.show_welcome, welcome(), rx.fragment()),
+        rx.cond(ConversationState.show_welcome, welcome(), rx.fragment()),
     )
 
 
 def chat_page() -> rx.Component:
     # Nothing private renders until the server has confirmed the session.
     return rx.cond(
-        ChatState.user_email != "",
+        SessionState.user_email != "",
         rx.el.div(
             sidebar(),
-            rx.el.div(class_name="fc-overlay", on_click=ChatState.close_sidebar),
+            rx.el.div(class_name="fc-overlay", on_click=SidebarState.close_sidebar),
             rx.el.main(
                 _topbar(),
                 message_list(_content()),
@@ -67,7 +70,7 @@ def chat_page() -> rx.Component:
             ),
             rename_dialog(),
             delete_dialog(),
-            class_name=rx.cond(ChatState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
+            class_name=rx.cond(SidebarState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
         ),
         rx.el.div(class_name="fc-app"),
     )

@@ -136,8 +136,7 @@ LONE_SURROGATE = "tax on \ud800 salary"
 
 def _handlers_taking_text():
     """Every event handler of the app's states that takes a text (or form) argument."""
-    import finucity.states.auth
-    import finucity.states.chat  # noqa: F401  (the app's states, as the app registers them)
+    import finucity.app  # noqa: F401  (registers every state the app uses)
     from reflex.state import State
 
     def walk(state_class):
@@ -180,7 +179,7 @@ def test_a_lone_surrogate_in_any_text_leaves_the_tab_working(live_server, state_
 
 def test_the_handlers_that_take_text_are_all_checked():
     names = {p.id for p in _handlers_taking_text()}
-    assert {"ChatState.send", "ChatState.set_search", "ChatState.save_rename"} <= names
+    assert {"ConversationState.send", "SidebarState.set_search", "ConversationDialogsState.save_rename"} <= names
 
 
 # --- what reaches the log --------------------------------------------------------------------
