@@ -1,4 +1,11 @@
-"""Reflex wrappers for the browser-side pieces in finucity.jsx (read its header)."""
+"""Reflex wrappers for the browser-side pieces, one .jsx file per concern.
+
+They live in JavaScript where a websocket round trip would cost too much:
+the growing answer (stream_store.jsx: only new text crosses the socket),
+typing (composer.jsx), scrolling (viewport.jsx), copying and rendering
+Markdown safely (markdown.jsx), local times (local_time.jsx), and plain HTML
+forms that post to the backend (backend_form.jsx). Each file's header says why.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +13,31 @@ import json
 
 import reflex as rx
 
-_MODULE = rx.asset("finucity.jsx", shared=True).importable_path
+
+def _module(filename: str) -> str:
+    return rx.asset(filename, shared=True).importable_path
+
+
+# Imported by markdown.jsx, not by a component: registered so it is shipped.
+_module("stream_store.jsx")
 _NPM = ["react-markdown@10.1.0", "remark-gfm@4.0.1", "react-syntax-highlighter@16.1.2", "lucide-react@1.26.0"]
 
 
 class _ClientComponent(rx.Component):
-    library = _MODULE
     lib_dependencies: list[str] = _NPM
 
 
 class FinMarkdown(_ClientComponent):
     """Sanitised Markdown: finished `content`, or the live text of `stream_key`."""
 
+    library = _module("markdown.jsx")
     tag = "FinMarkdown"
     content: rx.Var[str]
     stream_key: rx.Var[str]
 
 
 class FinCopy(_ClientComponent):
+    library = _module("markdown.jsx")
     tag = "FinCopy"
     content: rx.Var[str]
     stream_key: rx.Var[str]
@@ -33,6 +47,7 @@ class FinCopy(_ClientComponent):
 class LocalTime(_ClientComponent):
     """A UTC ISO time shown in the reader's zone: 'time', 'relative' or 'datetime'."""
 
+    library = _module("local_time.jsx")
     tag = "LocalTime"
     iso: rx.Var[str]
     mode: rx.Var[str]
@@ -41,12 +56,14 @@ class LocalTime(_ClientComponent):
 class ChatViewport(_ClientComponent):
     """The scrolling message column: follows the stream unless the reader scrolled up."""
 
+    library = _module("viewport.jsx")
     tag = "ChatViewport"
     reset_key: rx.Var[str]
     follow: rx.Var[bool]
 
 
 class Composer(_ClientComponent):
+    library = _module("composer.jsx")
     tag = "Composer"
     streaming: rx.Var[bool]
     disabled: rx.Var[bool]
@@ -61,8 +78,9 @@ class Composer(_ClientComponent):
 
 
 class BackendForm(_ClientComponent):
-    """A native POST form to a backend route (see finucity.jsx)."""
+    """A native POST form to a backend route (see backend_form.jsx)."""
 
+    library = _module("backend_form.jsx")
     tag = "BackendForm"
     path: rx.Var[str]
     forget_tab: rx.Var[bool]
@@ -78,7 +96,7 @@ backend_form = BackendForm.create
 
 # --- scripts the server sends to the stream store -------------------------------------------
 #
-# Each script pushes a command onto `window.__fc`. Until finucity.jsx has
+# Each script pushes a command onto `window.__fc`. Until stream_store.jsx has
 # loaded (a reload reconnects the socket before a slow phone has fetched the
 # script), that is a plain array that keeps the commands in order; the store
 # replays them when it loads and from then on handles each push at once.

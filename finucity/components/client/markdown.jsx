@@ -1,0 +1,267 @@
+// Answers and questions as Markdown, and their copy buttons.
+//
+// Security: Markdown is rendered by react-markdown WITHOUT rehype-raw, and raw
+// HTML nodes are turned into plain text before rendering, so "<img onerror>"
+// or "<script>" from a user or a model is shown, never run. Images become
+// links (no tracking pixels), and react-markdown's URL filter empties
+// javascript: addresses, whose links then show as plain text.
+
+import React, { memo, useEffect, useRef, useState } from "react";
+import ReactMarkdown from "react-markdown";
+import remarkGfm from "remark-gfm";
+import { PrismLight as SyntaxHighlighter } from "react-syntax-highlighter";
+import bash from "react-syntax-highlighter/dist/esm/languages/prism/bash";
+import json from "react-syntax-highlighter/dist/esm/languages/prism/json";
+import javascript from "react-syntax-highlighter/dist/esm/languages/prism/javascript";
+import python from "react-syntax-highlighter/dist/esm/languages/prism/python";
+import sql from "react-syntax-highlighter/dist/esm/languages/prism/sql";
+import oneDark from "react-syntax-highlighter/dist/esm/styles/prism/one-dark";
+import { Check, Copy } from "lucide-react";
+import { store, useStream } from "./stream_store.jsx";
+
+
+SyntaxHighlighter.registerLanguage("bash", bash);
+SyntaxHighlighter.registerLanguage("shell", bash);
+SyntaxHighlighter.registerLanguage("sh", bash);
+SyntaxHighlighter.registerLanguage("json", json);
+SyntaxHighlighter.registerLanguage("javascript", javascript);
+SyntaxHighlighter.registerLanguage("js", javascript);
+SyntaxHighlighter.registerLanguage("python", python);
+SyntaxHighlighter.registerLanguage("py", python);
+SyntaxHighlighter.registerLanguage("sql", sql);
+
+
+// Raw HTML in Markdown becomes literal text: shown, never parsed or run.
+function remarkHtmlAsText() {
+  const walk = (node) => {
+    if (node.type === "html") {
+      node.type = "text";
+    }
+    if (node.children) node.children.forEach(walk);
+  };
+  return (tree) => walk(tree);
+}
+
+// A cell that holds one number: an amount, a rate or a count ("₹1,04,13,879",
+// "−₹60,000", "8.5%", "240"). Placeholders such as "Nil" or "—" may sit in a
+// column of numbers without making it a column of words.
+const NUMBER_CELL = /^\(?[+\-−]?\s?(₹|rs\.?|inr|\$|€|£)?\s?[+\-−]?\d[\d,]*(\.\d+)?\s?(%|lakh|crore|cr)?\)?$/i;
+const PLACEHOLDER_CELL = /^(nil|n\/a|-|–|—)?$/i;
+
+function textOf(node) {
+  if (node.type === "text") return node.value;
+  return (node.children || []).map(textOf).join("");
+}
+
+function elementsOf(node, ...tagNames) {
+  return (node.children || []).filter((child) => child.type === "element" && tagNames.includes(child.tagName));
+}
+
+// Columns of numbers are right-aligned, header included, so that units line
+// up under units: amounts are compared down a column. The offline assistant's
+// tables, like most models', say nothing about alignment (`|---|`), so the
+// column is recognised from its cells; an alignment the Markdown does give
+// (`|---:|`, `|:---|`) arrives as the cell's own text-align and wins.
+function rehypeNumberColumns() {
+  const markColumns = (table) => {
+    const rows = elementsOf(table, "thead", "tbody").flatMap((part) => elementsOf(part, "tr"));
+    const cells = rows.map((row) => elementsOf(row, "th", "td"));
+    const body = cells.filter((row) => row.length && row[0].tagName === "td");
+    const width = Math.max(0, ...cells.map((row) => row.length));
+    for (let column = 0; column < width; column += 1) {
+      const texts = body.map((row) => (row[column] ? textOf(row[column]).trim() : ""));
+      const values = texts.filter((text) => !PLACEHOLDER_CELL.test(text));
+      if (!values.length || !values.every((text) => NUMBER_CELL.test(text))) continue;
+      for (const row of cells) {
+        const cell = row[column];
+        if (cell && !cell.properties.align) cell.properties.className = ["fc-num"];
+      }
+    }
+  };
+  const walk = (node) => {
+    if (node.type === "element" && node.tagName === "table") markColumns(node);
+    else if (node.children) node.children.forEach(walk);
+  };
+  return (tree) => walk(tree);
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    // Clipboard API needs a secure context; fall back to a hidden textarea.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    document.body.removeChild(area);
+    return ok;
+  }
+}
+
+function CopyControl({ getText, label = "Copy", className = "fc-copy" }) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return undefined;
+    const t = setTimeout(() => setCopied(false), 1600);
+    return () => clearTimeout(t);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-label={copied ? "Copied" : label}
+      title={copied ? "Copied" : label}
+      onClick={async () => setCopied(await copyText(getText()))}
+    >
+      {copied ? <Check size={14} /> : <Copy size={14} />}
+      <span>{copied ? "Copied" : label}</span>
+    </button>
+  );
+}
+
+function CodeBlock({ language, code }) {
+  return (
+    <div className="fc-code">
+      <div className="fc-code-bar">
+        <span className="fc-code-lang">{language || "text"}</span>
+        <CopyControl getText={() => code} label="Copy code" className="fc-copy fc-copy-code" />
+      </div>
+      <SyntaxHighlighter
+        language={language || "text"}
+        style={oneDark}
+        customStyle={{ margin: 0, background: "transparent", padding: "14px 16px", fontSize: "13px" }}
+        codeTagProps={{ style: { fontFamily: "var(--fc-mono)" } }}
+        wrapLongLines={false}
+      >
+        {code}
+      </SyntaxHighlighter>
+    </div>
+  );
+}
+
+// A table wider than the answer scrolls sideways inside its own box, never
+// the page (numbers and words in it do not break to fit). Half a column cut
+// off at the edge is easy to miss on a dark background, so a fade on each
+// side that has more to show says so, following the reader's scrolling.
+function ScrollingTable({ children }) {
+  const box = useRef(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const update = () => {
+      // One pixel of slack: zoomed pages scroll by fractions.
+      const left = el.scrollLeft > 1;
+      const right = el.scrollWidth - el.clientWidth - el.scrollLeft > 1;
+      setMore((was) => (was.left === left && was.right === right ? was : { left, right }));
+    };
+    update();
+    el.addEventListener("scroll", update, { passive: true });
+    // The box narrows with the window; the table widens as rows stream in.
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => {
+      el.removeEventListener("scroll", update);
+      observer.disconnect();
+    };
+  }, []);
+  const scrolls = more.left || more.right;
+  let className = "fc-table";
+  if (more.left) className += " has-more-left";
+  if (more.right) className += " has-more-right";
+  return (
+    <div className={className}>
+      {/* Focusable only when it scrolls, so a keyboard can scroll it too. */}
+      <div
+        className="fc-table-wrap"
+        ref={box}
+        tabIndex={scrolls ? 0 : undefined}
+        role={scrolls ? "region" : undefined}
+        aria-label={scrolls ? "Table, scrolls sideways" : undefined}
+      >
+        <table>{children}</table>
+      </div>
+    </div>
+  );
+}
+
+const markdownComponents = {
+  code({ className, children, node, ...rest }) {
+    const match = /language-([\w+-]+)/.exec(className || "");
+    const text = String(children ?? "");
+    const isBlock = match || text.includes("\n");
+    if (!isBlock) {
+      return <code className="fc-inline-code">{children}</code>;
+    }
+    return <CodeBlock language={match ? match[1].toLowerCase() : ""} code={text.replace(/\n$/, "")} />;
+  },
+  pre({ children }) {
+    return <>{children}</>;
+  },
+  // react-markdown's URL filter empties an unsafe address (javascript:, data:).
+  // What is left is plain text: an empty href would still look like a link
+  // and, clicked, open this same page in a new tab.
+  a({ href, children }) {
+    if (!href) return <span>{children}</span>;
+    return (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    );
+  },
+  img({ src, alt }) {
+    if (!src) return <span>{alt || "image"}</span>;
+    return (
+      <a href={src} target="_blank" rel="noopener noreferrer nofollow" className="fc-img-link">
+        {alt || "image"}
+      </a>
+    );
+  },
+  table: ScrollingTable,
+};
+
+const MarkdownBody = memo(function MarkdownBody({ text }) {
+  return (
+    <ReactMarkdown
+      remarkPlugins={[remarkGfm, remarkHtmlAsText]}
+      rehypePlugins={[rehypeNumberColumns]}
+      components={markdownComponents}
+    >
+      {text}
+    </ReactMarkdown>
+  );
+});
+
+// A finished message: `content`. A streaming one: `streamKey` (text from the
+// store), with typing dots until its first words arrive.
+export function FinMarkdown({ content, streamKey, className }) {
+  const streamed = useStream(streamKey);
+  const text = streamKey ? streamed : content || "";
+  if (streamKey && !text) {
+    return (
+      <div className="fc-typing" role="status" aria-label="The assistant is writing">
+        <span />
+        <span />
+        <span />
+      </div>
+    );
+  }
+  return (
+    <div className={className ? `fc-md ${className}` : "fc-md"}>
+      <MarkdownBody text={text} />
+    </div>
+  );
+}
+
+export function FinCopy({ content, streamKey, label }) {
+  return (
+    <CopyControl getText={() => (streamKey ? store.get(streamKey) : content || "")} label={label || "Copy"} />
+  );
+}
