@@ -22,7 +22,7 @@ from finucity.models import Category, Conversation, Message, MessageRole, Messag
 from finucity.services import generation, ratelimit
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
-from finucity.services.ai.provider import get_provider
+from finucity.services.ai.factory import get_provider
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.conversations import get_owned, make_title, parse_id
 from finucity.services.errors import Busy, NotFound, ValidationError
