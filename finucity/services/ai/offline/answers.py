@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from finucity.finance.calculators import MONTHS_PER_YEAR
+from finucity.finance.dates import financial_year
+from finucity.finance.knowledge import Fact
+from finucity.finance.money import as_decimal
 from finucity.models import Category
-from finucity.services.ai.offline.calculators import _HUNDRED, _MONTHS_PER_YEAR
-from finucity.services.ai.offline.knowledge import Fact, _dec, _fact
-from finucity.services.ai.prompts import DISCLAIMERS, financial_year
+from finucity.services.ai.prompts import DISCLAIMERS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,22 +59,17 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _pct(value: Decimal | float) -> str:
-    return f"{_dec(value).normalize():f}%"
+    return f"{as_decimal(value).normalize():f}%"
 
 
 def _rate_label(rate: Decimal) -> str:
     return "Nil" if rate == 0 else _pct(rate)
 
 
-def _tax_saved(amount: Decimal, slab_rate: Decimal) -> Decimal:
-    """Tax saved by a deduction at a slab rate, cess included."""
-    return amount * slab_rate / _HUNDRED * (1 + _dec(_fact("cess")["rate"]) / _HUNDRED)
-
-
 def _tenure_text(months: int) -> str:
-    if months % _MONTHS_PER_YEAR:
+    if months % MONTHS_PER_YEAR:
         return f"{months} months"
-    years = months // _MONTHS_PER_YEAR
+    years = months // MONTHS_PER_YEAR
     return f"{years} year{'s' if years != 1 else ''} ({months} months)"
 
 

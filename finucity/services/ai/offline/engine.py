@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
+from finucity.finance.dates import india_now
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any, contains_term, detect_category
 from finucity.services.ai.offline.answers import Answer, _bullets
@@ -28,7 +29,6 @@ from finucity.services.ai.offline.topics_tax import (
     _tax_calculation,
     _tax_slabs,
 )
-from finucity.services.ai.prompts import india_now
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from finucity.finance import knowledge
+from finucity.finance.dates import format_date
+from finucity.finance.money import format_inr, format_inr_words
 from finucity.models import Category
 from finucity.services.ai.categories import contains_term
 from finucity.services.ai.offline.answers import Answer, _table
-from finucity.services.ai.offline.knowledge import _fact
 from finucity.services.ai.offline.reading import _amounts
-from finucity.services.formatting import format_date, format_inr, format_inr_words
 
 
 def _roc_filings(text: str, today: date) -> Answer:
-    fact = _fact("roc_company_filings")
+    fact = knowledge.fact("roc_company_filings")
     year_end = date(today.year if today.month >= 4 else today.year - 1, 3, 31)
     agm = date(year_end.year, 9, 30)
     aoc4 = agm + timedelta(days=int(fact["aoc4_days_after_agm"]))
@@ -27,7 +28,7 @@ def _roc_filings(text: str, today: date) -> Answer:
     )
     explanation = _table(("Form", "What", "Due"), [(f["form"], f["what"], f["due"]) for f in fact["filings"]])
     if llp:
-        llp_filings = _fact("llp_filings")["filings"]
+        llp_filings = knowledge.fact("llp_filings")["filings"]
         direct += " An LLP instead files " + " and ".join(f"**{f['form']} by {f['due']}**" for f in llp_filings) + "."
         explanation += "\n\n**LLPs file instead:**\n\n" + _table(
             ("Form", "What", "Due"), [(f["form"], f["what"], f["due"]) for f in llp_filings]
@@ -46,12 +47,12 @@ def _roc_filings(text: str, today: date) -> Answer:
             "Check the company's and directors' status on the MCA portal (mca.gov.in) before filing.",
             "Put the AGM, AOC-4, MGT-7 and DPT-3 dates in your compliance calendar.",
         ),
-        facts=(fact, *((_fact("llp_filings"),) if llp else ())),
+        facts=(fact, *((knowledge.fact("llp_filings"),) if llp else ())),
     )
 
 
 def _term_vs_ulip(text: str, today: date) -> Answer:
-    fact, rule = _fact("term_vs_ulip"), _fact("life_cover_rule_of_thumb")
+    fact, rule = knowledge.fact("term_vs_ulip"), knowledge.fact("life_cover_rule_of_thumb")
     amounts = _amounts(text)
     income = max(amounts) if amounts else Decimal(1_200_000)
     low, high = income * rule["income_multiple_low"], income * rule["income_multiple_high"]

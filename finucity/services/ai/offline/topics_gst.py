@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from finucity.finance import knowledge
+from finucity.finance.calculators import HUNDRED
+from finucity.finance.dates import format_date
+from finucity.finance.money import as_decimal, format_inr, format_inr_words
 from finucity.models import Category
 from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table
-from finucity.services.ai.offline.calculators import _HUNDRED
-from finucity.services.ai.offline.knowledge import _dec, _fact
-from finucity.services.formatting import format_date, format_inr, format_inr_words
 
 
 def _gst_basics(text: str, today: date) -> Answer:
-    fact = _fact("gst_basics")
-    rate = _dec(fact["example_rate"])
+    fact = knowledge.fact("gst_basics")
+    rate = as_decimal(fact["example_rate"])
     value = Decimal(10_000)
-    gst = value * rate / _HUNDRED
+    gst = value * rate / HUNDRED
     rates = " or ".join(_pct(r) for r in fact["main_rates"])
     return Answer(
         category=Category.gst,
@@ -43,11 +44,11 @@ def _gst_basics(text: str, today: date) -> Answer:
 
 
 def _gst_registration(text: str, today: date) -> Answer:
-    fact = _fact("gst_registration")
+    fact = knowledge.fact("gst_registration")
     rows = fact["thresholds"]
     goods, services = rows[0], rows[1]
-    below = _dec(services["normal"]) * Decimal("0.9")
-    above = _dec(services["normal"]) * Decimal("1.1")
+    below = as_decimal(services["normal"]) * Decimal("0.9")
+    above = as_decimal(services["normal"]) * Decimal("1.1")
     return Answer(
         category=Category.gst,
         direct=(
@@ -86,7 +87,7 @@ def _gst_registration(text: str, today: date) -> Answer:
 
 
 def _gst_due_dates(text: str, today: date) -> Answer:
-    fact = _fact("gst_return_due_dates")
+    fact = knowledge.fact("gst_return_due_dates")
     month_start = today.replace(day=1)
     last_month = month_start - timedelta(days=1)
     monthly = [row for row in fact["returns"] if "day_of_next_month" in row]
@@ -119,10 +120,10 @@ def _gst_due_dates(text: str, today: date) -> Answer:
 
 
 def _gst_itc(text: str, today: date) -> Answer:
-    fact = _fact("gst_itc")
-    rate = _dec(fact["example_rate"])
+    fact = knowledge.fact("gst_itc")
+    rate = as_decimal(fact["example_rate"])
     bought, sold = Decimal(100_000), Decimal(150_000)
-    paid, collected = bought * rate / _HUNDRED, sold * rate / _HUNDRED
+    paid, collected = bought * rate / HUNDRED, sold * rate / HUNDRED
     return Answer(
         category=Category.gst,
         direct=(

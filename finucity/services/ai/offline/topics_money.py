@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from finucity.models import Category
-from finucity.services.ai.categories import contains_any
-from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table, _tax_saved, _tenure_text
-from finucity.services.ai.offline.calculators import (
-    _HUNDRED,
-    _MONTHS_PER_YEAR,
+from finucity.finance import knowledge
+from finucity.finance.calculators import (
+    HUNDRED,
+    MONTHS_PER_YEAR,
     emi,
     future_value_annuity_due,
     new_regime,
     old_regime,
     sip_future_value,
+    tax_saved,
 )
-from finucity.services.ai.offline.knowledge import _dec, _fact
+from finucity.finance.dates import format_date
+from finucity.finance.money import as_decimal, format_inr
+from finucity.models import Category
+from finucity.services.ai.categories import contains_any
+from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table, _tenure_text
 from finucity.services.ai.offline.reading import _amounts, _months, _rate
-from finucity.services.formatting import format_date, format_inr
 
 _EMI_TERMS = ("EMI", "equated monthly instalment", "loan", "instalment", "installment")
 _HOME_LOAN_TERMS = ("home loan", "housing loan")
@@ -46,7 +48,7 @@ def _emi_table(principal: Decimal, rate: Decimal, months: int) -> tuple[Decimal,
 
 def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, asked: bool) -> Answer:
     monthly, table = _emi_table(principal, rate, months)
-    first_interest = principal * rate / _HUNDRED / _MONTHS_PER_YEAR
+    first_interest = principal * rate / HUNDRED / MONTHS_PER_YEAR
     home_loan = contains_any(text, _HOME_LOAN_TERMS)
     steps = [
         "Compare the rate and processing fees across lenders; a lower rate changes the EMI more than you might expect.",
@@ -56,7 +58,7 @@ def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, as
         ),
     ]
     if home_loan:
-        steps += _fact("home_loan_tax")["notes"]
+        steps += knowledge.fact("home_loan_tax")["notes"]
     if not asked:
         steps.insert(0, 'Ask me with your numbers, e.g. "EMI for 30 lakh at 9% for 15 years".')
     subject = (
@@ -71,7 +73,7 @@ def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, as
             f"year over {_tenure_text(months)}."
         ),
         explanation=(
-            f"{_fact('emi_formula')['formula']}.\n\nEarly EMIs are mostly interest: the interest part is charged on "
+            f"{knowledge.fact('emi_formula')['formula']}.\n\nEarly EMIs are mostly interest: the interest part is charged on "
             "the balance still owed, so it falls every month and the principal part grows."
         ),
         example_heading="Your numbers" if asked else "Example",
@@ -80,7 +82,7 @@ def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, as
             f"{format_inr(monthly - first_interest)} repays principal."
         ),
         next_steps=tuple(steps),
-        facts=(_fact("emi_formula"), *((_fact("home_loan_tax"),) if home_loan else ())),
+        facts=(knowledge.fact("emi_formula"), *((knowledge.fact("home_loan_tax"),) if home_loan else ())),
     )
 
 
@@ -107,7 +109,7 @@ _MIN_SIP = Decimal(100)
 def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, assumed_rate: bool) -> Answer:
     value = sip_future_value(monthly, rate, months)
     invested = monthly * months
-    ltcg = _fact("equity_ltcg")
+    ltcg = knowledge.fact("equity_ltcg")
     scenarios = [rate + delta for delta in (-2, 0, 2) if rate + delta >= 0]
     table = _table(
         ("Expected return", "Invested", "Estimated value", "Estimated gain"),
@@ -127,7 +129,7 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
         ),
         explanation=_bullets(
             [
-                f"{_fact('sip_formula')['formula']}.",
+                f"{knowledge.fact('sip_formula')['formula']}.",
                 (
                     "It assumes the same return every year; real equity returns go up and down, so treat the figure "
                     "as a range, not a promise."
@@ -153,7 +155,7 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
                 "Prefer direct plans (lower expense ratio) and review once a year rather than stopping during a fall.",
             ]
         ),
-        facts=(_fact("sip_formula"), ltcg),
+        facts=(knowledge.fact("sip_formula"), ltcg),
     )
 
 
@@ -175,19 +177,19 @@ def _sip_calculation(text: str, today: date) -> Answer | None:
     if months is None or not amounts:
         return None
     rate = _rate(text)
-    default = _dec(_fact("sip_formula")["default_return"])
+    default = as_decimal(knowledge.fact("sip_formula")["default_return"])
     return _sip_answer(amounts[0], rate if rate is not None else default, months, asked=True, assumed_rate=rate is None)
 
 
 def _sip_basics(text: str, today: date) -> Answer:
-    default = _dec(_fact("sip_formula")["default_return"])
+    default = as_decimal(knowledge.fact("sip_formula")["default_return"])
     return _sip_answer(Decimal(10_000), default, 180, asked=False, assumed_rate=False)
 
 
 def _ppf(text: str, today: date) -> Answer:
-    fact = _fact("ppf")
-    rate, years, top = _dec(fact["rate"]), int(fact["term_years"]), _dec(fact["max_deposit"])
-    maturity = future_value_annuity_due(top, rate / _HUNDRED, years)
+    fact = knowledge.fact("ppf")
+    rate, years, top = as_decimal(fact["rate"]), int(fact["term_years"]), as_decimal(fact["max_deposit"])
+    maturity = future_value_annuity_due(top, rate / HUNDRED, years)
     invested = top * years
     return Answer(
         category=Category.investment,
@@ -211,8 +213,8 @@ def _ppf(text: str, today: date) -> Answer:
 
 
 def _elss(text: str, today: date) -> Answer:
-    fact, ltcg = _fact("elss"), _fact("equity_ltcg")
-    limit = _dec(_fact("section_80c")["limit"])
+    fact, ltcg = knowledge.fact("elss"), knowledge.fact("equity_ltcg")
+    limit = as_decimal(knowledge.fact("section_80c")["limit"])
     years = int(fact["lock_in_years"])
     top_rate = max(slab.rate for slab in old_regime().slabs)
     unlocks = _years_later(today, years)
@@ -236,8 +238,8 @@ def _elss(text: str, today: date) -> Answer:
             ]
         ),
         example=(
-            f"A SIP of {format_inr(limit / _MONTHS_PER_YEAR)} a month adds up to {format_inr(limit)} a year, the full "
-            f"80C limit; at the {_pct(top_rate)} slab that saves {format_inr(_tax_saved(limit, top_rate))} of tax. An "
+            f"A SIP of {format_inr(limit / MONTHS_PER_YEAR)} a month adds up to {format_inr(limit)} a year, the full "
+            f"80C limit; at the {_pct(top_rate)} slab that saves {format_inr(tax_saved(limit, top_rate))} of tax. An "
             f"instalment made on {format_date(today)} can be redeemed from {format_date(unlocks)}."
         ),
         next_steps=(
@@ -248,7 +250,7 @@ def _elss(text: str, today: date) -> Answer:
             "Compare funds on long-term performance and expense ratio; prefer direct plans.",
             "ELSS saves tax only in the old regime; in the new regime it is an ordinary equity fund with a lock-in.",
         ),
-        facts=(fact, _fact("section_80c"), ltcg, _fact("cess")),
+        facts=(fact, knowledge.fact("section_80c"), ltcg, knowledge.fact("cess")),
     )
 
 
@@ -260,12 +262,12 @@ def _years_later(day: date, years: int) -> date:
 
 
 def _nps(text: str, today: date) -> Answer:
-    fact = _fact("nps")
-    extra = _dec(fact["extra_deduction_1b"])
-    employer_pct = _dec(fact["employer_cap_new_regime"])
+    fact = knowledge.fact("nps")
+    extra = as_decimal(fact["extra_deduction_1b"])
+    employer_pct = as_decimal(fact["employer_cap_new_regime"])
     top_rate = max(slab.rate for slab in new_regime().slabs)
     basic = Decimal(100_000)
-    employer_yearly = basic * employer_pct / _HUNDRED * _MONTHS_PER_YEAR
+    employer_yearly = basic * employer_pct / HUNDRED * MONTHS_PER_YEAR
     return Answer(
         category=Category.investment,
         direct=(
@@ -277,9 +279,9 @@ def _nps(text: str, today: date) -> Answer:
         explanation=_bullets(fact["points"]),
         example=(
             f"- Old regime: {format_inr(extra)} under 80CCD(1B) at the {_pct(top_rate)} slab saves "
-            f"{format_inr(_tax_saved(extra, top_rate))}.\n- New regime: with basic pay of {format_inr(basic)} a "
+            f"{format_inr(tax_saved(extra, top_rate))}.\n- New regime: with basic pay of {format_inr(basic)} a "
             f"month, an employer contribution of {_pct(employer_pct)} is {format_inr(employer_yearly)} a year, all "
-            f"deductible; at the {_pct(top_rate)} slab that saves {format_inr(_tax_saved(employer_yearly, top_rate))}."
+            f"deductible; at the {_pct(top_rate)} slab that saves {format_inr(tax_saved(employer_yearly, top_rate))}."
         ),
         next_steps=(
             (
@@ -289,5 +291,5 @@ def _nps(text: str, today: date) -> Answer:
             "Choose your equity share (active or auto choice) to suit your age; you can change it later.",
             "Remember the money is mostly locked in until 60.",
         ),
-        facts=(fact, _fact("cess")),
+        facts=(fact, knowledge.fact("cess")),
     )

@@ -6,22 +6,22 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from finucity.finance import knowledge
+from finucity.finance.calculators import (
+    Regime,
+    Slab,
+    TaxBreakdown,
+    income_tax,
+    new_regime,
+    old_regime,
+    tax_saved,
+)
+from finucity.finance.dates import financial_year
+from finucity.finance.money import as_decimal, format_inr, format_inr_words
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any
-from finucity.services.ai.offline.answers import (
-    Answer,
-    _bullets,
-    _pct,
-    _rate_label,
-    _table,
-    _tax_saved,
-    _year_note,
-)
-from finucity.services.ai.offline.calculators import Regime, Slab, TaxBreakdown, income_tax, new_regime, old_regime
-from finucity.services.ai.offline.knowledge import _dec, _fact
+from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _rate_label, _table, _year_note
 from finucity.services.ai.offline.reading import _amounts
-from finucity.services.ai.prompts import financial_year
-from finucity.services.formatting import format_inr, format_inr_words
 
 _TAX_TERMS = ("tax", "income tax", "regime", "tax liability", "tax payable")
 _INCOME_TERMS = ("salary", "salaried", "income", "earn", "earning", "CTC", "package", "LPA", "per annum", "pension")
@@ -52,7 +52,7 @@ def _working_table(tax: TaxBreakdown) -> str:
         rows.append(("Rebate under section 87A", "", "", format_inr(-tax.rebate)))
     if tax.surcharge:
         rows.append(("Surcharge", "", "", format_inr(tax.surcharge)))
-    rows.append((f"Health and education cess ({_pct(_fact('cess')['rate'])})", "", "", format_inr(tax.cess)))
+    rows.append((f"Health and education cess ({_pct(knowledge.fact('cess')['rate'])})", "", "", format_inr(tax.cess)))
     rows.append(("**Total tax**", "", "", f"**{format_inr(tax.total)}**"))
     return _table(("Slab", "Rate", "Income in slab", "Tax"), rows)
 
@@ -129,8 +129,8 @@ def _tax_calculation(text: str, today: date) -> Answer | None:
         facts=(
             new.regime.fact,
             old.regime.fact,
-            _fact("cess"),
-            *((_fact("surcharge"),) if new.surcharge or old.surcharge else ()),
+            knowledge.fact("cess"),
+            *((knowledge.fact("surcharge"),) if new.surcharge or old.surcharge else ()),
         ),
     )
 
@@ -158,7 +158,7 @@ def _tax_slabs(text: str, today: date) -> Answer:
                     *new.fact["notes"],
                     *old.fact["notes"],
                     (
-                        f"Both regimes add {_pct(_fact('cess')['rate'])} health and education cess on the tax, and a "
+                        f"Both regimes add {_pct(knowledge.fact('cess')['rate'])} health and education cess on the tax, and a "
                         "surcharge above ₹50 lakh of income."
                     ),
                     *_year_note(new.fact, today),
@@ -184,7 +184,7 @@ def _tax_slabs(text: str, today: date) -> Answer:
             ),
             "Choose your regime with your employer for TDS; you confirm it when you file your ITR.",
         ),
-        facts=(new.fact, old.fact, _fact("cess"), _fact("surcharge")),
+        facts=(new.fact, old.fact, knowledge.fact("cess"), knowledge.fact("surcharge")),
     )
 
 
@@ -192,13 +192,13 @@ def _slab_savings_table(amount: Decimal) -> str:
     rates = [slab.rate for slab in old_regime().slabs if slab.rate > 0]
     return _table(
         ("Your old-regime slab", f"Tax saved on {format_inr(amount)} (with cess)"),
-        [(_pct(rate), format_inr(_tax_saved(amount, rate))) for rate in rates],
+        [(_pct(rate), format_inr(tax_saved(amount, rate))) for rate in rates],
     )
 
 
 def _section_80c(text: str, today: date) -> Answer:
-    fact = _fact("section_80c")
-    limit = _dec(fact["limit"])
+    fact = knowledge.fact("section_80c")
+    limit = as_decimal(fact["limit"])
     asked = [item for item in fact["items"] if contains_any(text, item["terms"])]
     if asked:
         direct = " ".join(
@@ -222,7 +222,7 @@ def _section_80c(text: str, today: date) -> Answer:
         ),
         example=(
             f"Using the full {format_inr(limit)} at the {_pct(top_rate)} slab saves "
-            f"{format_inr(_tax_saved(limit, top_rate))}:\n\n{_slab_savings_table(limit)}"
+            f"{format_inr(tax_saved(limit, top_rate))}:\n\n{_slab_savings_table(limit)}"
         ),
         next_steps=(
             (
@@ -232,14 +232,14 @@ def _section_80c(text: str, today: date) -> Answer:
             "NPS gives ₹50,000 more under 80CCD(1B), and health insurance counts separately under 80D.",
             'Compare both regimes with your deductions: ask me "tax on <your salary>".',
         ),
-        facts=(fact, old_regime().fact, _fact("cess")),
+        facts=(fact, old_regime().fact, knowledge.fact("cess")),
     )
 
 
 def _section_80d(text: str, today: date) -> Answer:
-    fact = _fact("section_80d")
-    own, own_senior = _dec(fact["self_family"]), _dec(fact["self_family_senior"])
-    parents, parents_senior = _dec(fact["parents"]), _dec(fact["parents_senior"])
+    fact = knowledge.fact("section_80d")
+    own, own_senior = as_decimal(fact["self_family"]), as_decimal(fact["self_family_senior"])
+    parents, parents_senior = as_decimal(fact["parents"]), as_decimal(fact["parents_senior"])
     top_rate = max(slab.rate for slab in old_regime().slabs)
     scenarios = [
         ("You and your parents below 60", own, parents),
@@ -262,19 +262,19 @@ def _section_80d(text: str, today: date) -> Answer:
                 [(who, format_inr(a), format_inr(b), format_inr(a + b)) for who, a, b in scenarios],
             )
             + f"\n\nAt the {_pct(top_rate)} slab, a {format_inr(own + parents_senior)} deduction saves "
-            f"{format_inr(_tax_saved(own + parents_senior, top_rate))} including cess."
+            f"{format_inr(tax_saved(own + parents_senior, top_rate))} including cess."
         ),
         next_steps=(
             "Keep the premium receipts and pay by card, UPI, cheque or bank transfer, not cash.",
             "If your parents pay their own premium, they claim it, not you.",
             "80D is not available in the new regime: compare both regimes before you choose.",
         ),
-        facts=(fact, _fact("cess")),
+        facts=(fact, knowledge.fact("cess")),
     )
 
 
 def _itr_due_dates(text: str, today: date) -> Answer:
-    fact = _fact("itr_due_dates")
+    fact = knowledge.fact("itr_due_dates")
     rows = {row["key"]: row for row in fact["returns"]}
     fy = financial_year(today)
     filing_year = int(fy[:4]) + 1
