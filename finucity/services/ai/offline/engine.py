@@ -10,9 +10,16 @@ from finucity.finance.dates import india_now
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any, contains_term, detect_category
 from finucity.services.ai.offline.answers import Answer, _bullets
-from finucity.services.ai.offline.topics_business import _roc_filings, _term_vs_ulip
-from finucity.services.ai.offline.topics_gst import _gst_basics, _gst_due_dates, _gst_itc, _gst_registration
-from finucity.services.ai.offline.topics_money import (
+from finucity.services.ai.offline.topics.business import _roc_filings, _term_vs_ulip
+from finucity.services.ai.offline.topics.gst import _gst_basics, _gst_due_dates, _gst_itc, _gst_registration
+from finucity.services.ai.offline.topics.income_tax import (
+    _itr_due_dates,
+    _section_80c,
+    _section_80d,
+    _tax_calculation,
+    _tax_slabs,
+)
+from finucity.services.ai.offline.topics.investment import (
     _SIP_TERMS,
     _elss,
     _emi_basics,
@@ -21,13 +28,6 @@ from finucity.services.ai.offline.topics_money import (
     _ppf,
     _sip_basics,
     _sip_calculation,
-)
-from finucity.services.ai.offline.topics_tax import (
-    _itr_due_dates,
-    _section_80c,
-    _section_80d,
-    _tax_calculation,
-    _tax_slabs,
 )
 
 

@@ -1,0 +1,1 @@
+"""The offline assistant's topics, one module per category."""
