@@ -15,7 +15,8 @@ takes, so the UI, persistence and stop button behave the same offline.
 from __future__ import annotations
 
 from finucity.services.ai.offline.answers import Answer
-from finucity.services.ai.offline.engine import Skill, answer_question
+from finucity.services.ai.offline.engine import answer_question
 from finucity.services.ai.offline.provider import OfflineProvider
+from finucity.services.ai.offline.skills import Skill
 
 __all__ = ["Answer", "OfflineProvider", "Skill", "answer_question"]

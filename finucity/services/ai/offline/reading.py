@@ -18,12 +18,12 @@ _MAX_MONTHS = 100 * MONTHS_PER_YEAR
 _SECTION_RE = re.compile(r"\b(?:section|sec|u/s)\.?\s*\d+\w*(?:\(\w+\))*", re.IGNORECASE)
 
 
-def _rate(text: str) -> Decimal | None:
+def rate_in(text: str) -> Decimal | None:
     match = _RATE_RE.search(text)
     return as_decimal(match[1]) if match else None
 
 
-def _months(text: str) -> int | None:
+def months_in(text: str) -> int | None:
     """The duration in the question, in whole months; None if absent or beyond a lifetime."""
     match = _TENURE_RE.search(text)
     if not match:
@@ -33,7 +33,7 @@ def _months(text: str) -> int | None:
     return int(months) if 1 <= months <= _MAX_MONTHS else None
 
 
-def _amounts(text: str) -> list[Decimal]:
+def amounts_in(text: str) -> list[Decimal]:
     """Money amounts in the question, after removing rates, durations, years and sections."""
     for pattern in (_RATE_RE, _TENURE_RE, _YEAR_RE, _SECTION_RE):
         text = pattern.sub(" ", text)

@@ -1,4 +1,4 @@
-"""Loans and investments: EMIs, SIPs, PPF, ELSS and NPS."""
+"""Investments: SIPs (projection and basics), PPF, ELSS and NPS."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from finucity.finance import knowledge
 from finucity.finance.calculators import (
     HUNDRED,
     MONTHS_PER_YEAR,
-    emi,
     future_value_annuity_due,
     new_regime,
     old_regime,
@@ -20,84 +19,9 @@ from finucity.finance.dates import format_date
 from finucity.finance.money import as_decimal, format_inr
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any
-from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table, _tenure_text
-from finucity.services.ai.offline.reading import _amounts, _months, _rate
-
-_EMI_TERMS = ("EMI", "equated monthly instalment", "loan", "instalment", "installment")
-_HOME_LOAN_TERMS = ("home loan", "housing loan")
-
-
-def _emi_table(principal: Decimal, rate: Decimal, months: int) -> tuple[Decimal, str]:
-    monthly = emi(principal, rate, months)
-    total = monthly * months
-    table = _table(
-        ("Loan amount", "Interest rate", "Tenure", "Monthly EMI", "Total interest", "Total repaid"),
-        [
-            (
-                format_inr(principal),
-                f"{_pct(rate)} a year",
-                _tenure_text(months),
-                f"**{format_inr(monthly)}**",
-                format_inr(total - principal),
-                format_inr(total),
-            )
-        ],
-    )
-    return monthly, table
-
-
-def _emi_answer(principal: Decimal, rate: Decimal, months: int, text: str, *, asked: bool) -> Answer:
-    monthly, table = _emi_table(principal, rate, months)
-    first_interest = principal * rate / HUNDRED / MONTHS_PER_YEAR
-    home_loan = contains_any(text, _HOME_LOAN_TERMS)
-    steps = [
-        "Compare the rate and processing fees across lenders; a lower rate changes the EMI more than you might expect.",
-        (
-            "Part-prepayments early in the loan cut total interest the most; ask whether your lender charges for "
-            "them (floating-rate home loans to individuals may not)."
-        ),
-    ]
-    if home_loan:
-        steps += knowledge.fact("home_loan_tax")["notes"]
-    if not asked:
-        steps.insert(0, 'Ask me with your numbers, e.g. "EMI for 30 lakh at 9% for 15 years".')
-    subject = (
-        "Your EMI"
-        if asked
-        else "An EMI is the fixed monthly payment that repays a loan with interest. For example, the EMI"
-    )
-    return Answer(
-        category=Category.general,
-        direct=(
-            f"{subject} is **{format_inr(monthly)} a month** for a loan of {format_inr(principal)} at {_pct(rate)} a "
-            f"year over {_tenure_text(months)}."
-        ),
-        explanation=(
-            f"{knowledge.fact('emi_formula')['formula']}.\n\nEarly EMIs are mostly interest: the interest part is charged on "
-            "the balance still owed, so it falls every month and the principal part grows."
-        ),
-        example_heading="Your numbers" if asked else "Example",
-        example=(
-            f"{table}\n\nOf the first EMI, {format_inr(first_interest)} is interest and "
-            f"{format_inr(monthly - first_interest)} repays principal."
-        ),
-        next_steps=tuple(steps),
-        facts=(knowledge.fact("emi_formula"), *((knowledge.fact("home_loan_tax"),) if home_loan else ())),
-    )
-
-
-def _emi_calculation(text: str, today: date) -> Answer | None:
-    if not contains_any(text, _EMI_TERMS):
-        return None
-    rate, months, amounts = _rate(text), _months(text), _amounts(text)
-    if rate is None or months is None or not amounts:
-        return None
-    return _emi_answer(max(amounts), rate, months, text, asked=True)
-
-
-def _emi_basics(text: str, today: date) -> Answer:
-    return _emi_answer(Decimal(5_000_000), Decimal("8.5"), 240, text, asked=False)
-
+from finucity.services.ai.offline.answers import Answer, bullet_list, markdown_table, percent, tenure_text
+from finucity.services.ai.offline.reading import amounts_in, months_in, rate_in
+from finucity.services.ai.offline.skills import skill
 
 _SIP_TERMS = ("SIP", "systematic investment plan")
 _MONTHLY_TERMS = ("per month", "monthly", "every month", "a month")
@@ -111,12 +35,12 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
     invested = monthly * months
     ltcg = knowledge.fact("equity_ltcg")
     scenarios = [rate + delta for delta in (-2, 0, 2) if rate + delta >= 0]
-    table = _table(
+    table = markdown_table(
         ("Expected return", "Invested", "Estimated value", "Estimated gain"),
         [_sip_row(monthly, r, months) for r in scenarios],
     )
     assumption = (
-        [f"You did not give a return, so this assumes {_pct(rate)} a year; ask again with a rate to change it."]
+        [f"You did not give a return, so this assumes {percent(rate)} a year; ask again with a rate to change it."]
         if assumed_rate
         else []
     )
@@ -124,10 +48,10 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
         category=Category.investment,
         direct=(
             f"{'Investing' if asked else 'For example, investing'} {format_inr(monthly)} a month for "
-            f"{_tenure_text(months)} at an expected {_pct(rate)} a year could grow to about **{format_inr(value)}**: "
+            f"{tenure_text(months)} at an expected {percent(rate)} a year could grow to about **{format_inr(value)}**: "
             f"{format_inr(invested)} invested and {format_inr(value - invested)} of estimated gains."
         ),
-        explanation=_bullets(
+        explanation=bullet_list(
             [
                 f"{knowledge.fact('sip_formula')['formula']}.",
                 (
@@ -136,8 +60,8 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
                 ),
                 (
                     f"Equity fund gains held over {ltcg['long_term_after_months']} months are taxed at "
-                    f"{_pct(ltcg['ltcg_rate'])} above {format_inr(ltcg['ltcg_exemption'])} a year; gains within "
-                    f"{ltcg['long_term_after_months']} months at {_pct(ltcg['stcg_rate'])}."
+                    f"{percent(ltcg['ltcg_rate'])} above {format_inr(ltcg['ltcg_exemption'])} a year; gains within "
+                    f"{ltcg['long_term_after_months']} months at {percent(ltcg['stcg_rate'])}."
                 ),
                 *assumption,
             ]
@@ -162,31 +86,54 @@ def _sip_answer(monthly: Decimal, rate: Decimal, months: int, *, asked: bool, as
 def _sip_row(monthly: Decimal, rate: Decimal, months: int) -> tuple[str, ...]:
     invested = monthly * months
     value = sip_future_value(monthly, rate, months)
-    return (_pct(rate), format_inr(invested), format_inr(value), format_inr(value - invested))
+    return (percent(rate), format_inr(invested), format_inr(value), format_inr(value - invested))
 
 
 def _is_sip_question(text: str) -> bool:
     return contains_any(text, _SIP_TERMS) or (contains_any(text, _INVEST_TERMS) and contains_any(text, _MONTHLY_TERMS))
 
 
-def _sip_calculation(text: str, today: date) -> Answer | None:
+@skill(
+    "SIP calculator",
+    category=Category.investment,
+    example="SIP of 10000 per month for 15 years at 12%",
+    order=20,
+    calculator=True,
+)
+def sip_calculation(text: str, today: date) -> Answer | None:
     if not _is_sip_question(text):
         return None
-    months = _months(text)
-    amounts = [amount for amount in _amounts(text) if amount >= _MIN_SIP]
+    months = months_in(text)
+    amounts = [amount for amount in amounts_in(text) if amount >= _MIN_SIP]
     if months is None or not amounts:
         return None
-    rate = _rate(text)
+    rate = rate_in(text)
     default = as_decimal(knowledge.fact("sip_formula")["default_return"])
     return _sip_answer(amounts[0], rate if rate is not None else default, months, asked=True, assumed_rate=rate is None)
 
 
-def _sip_basics(text: str, today: date) -> Answer:
+@skill(
+    "How SIPs grow",
+    category=Category.investment,
+    example="How does a SIP work?",
+    order=70,
+    triggers=_SIP_TERMS,
+    boosters=("lump sum", "mutual fund", "returns", "compounding"),
+)
+def sip_basics(text: str, today: date) -> Answer:
     default = as_decimal(knowledge.fact("sip_formula")["default_return"])
     return _sip_answer(Decimal(10_000), default, 180, asked=False, assumed_rate=False)
 
 
-def _ppf(text: str, today: date) -> Answer:
+@skill(
+    "PPF rate and rules",
+    category=Category.investment,
+    example="What is the PPF interest rate?",
+    order=50,
+    triggers=("PPF", "public provident fund"),
+    boosters=("interest", "rate", "maturity", "lock in", "withdrawal", "extension"),
+)
+def ppf(text: str, today: date) -> Answer:
     fact = knowledge.fact("ppf")
     rate, years, top = as_decimal(fact["rate"]), int(fact["term_years"]), as_decimal(fact["max_deposit"])
     maturity = future_value_annuity_due(top, rate / HUNDRED, years)
@@ -194,13 +141,13 @@ def _ppf(text: str, today: date) -> Answer:
     return Answer(
         category=Category.investment,
         direct=(
-            f"PPF earns **{_pct(rate)} a year** (tax-free, compounded yearly), runs for {years} years, and takes "
+            f"PPF earns **{percent(rate)} a year** (tax-free, compounded yearly), runs for {years} years, and takes "
             f"{format_inr(fact['min_deposit'])} to {format_inr(top)} a year."
         ),
-        explanation=_bullets(fact["points"]),
+        explanation=bullet_list(fact["points"]),
         example=(
-            f"Depositing {format_inr(top)} at the start of every year for {years} years, at {_pct(rate)} throughout, "
-            f"gives about **{format_inr(maturity)}** at maturity: {format_inr(invested)} deposited and "
+            f"Depositing {format_inr(top)} at the start of every year for {years} years, at {percent(rate)} "
+            f"throughout, gives about **{format_inr(maturity)}** at maturity: {format_inr(invested)} deposited and "
             f"{format_inr(maturity - invested)} of tax-free interest."
         ),
         next_steps=(
@@ -212,7 +159,15 @@ def _ppf(text: str, today: date) -> Answer:
     )
 
 
-def _elss(text: str, today: date) -> Answer:
+@skill(
+    "ELSS funds",
+    category=Category.investment,
+    example="SIP vs lump sum in ELSS",
+    order=60,
+    triggers=("ELSS", "tax saving mutual fund", "tax saver fund", "tax saver mutual fund"),
+    boosters=("lock in", "SIP", "lump sum", "80C", "mutual fund"),
+)
+def elss(text: str, today: date) -> Answer:
     fact, ltcg = knowledge.fact("elss"), knowledge.fact("equity_ltcg")
     limit = as_decimal(knowledge.fact("section_80c")["limit"])
     years = int(fact["lock_in_years"])
@@ -224,7 +179,7 @@ def _elss(text: str, today: date) -> Answer:
             f"ELSS funds are equity mutual funds with a **{years}-year lock-in** whose investments qualify for the "
             f"section 80C deduction, up to {format_inr(limit)} a year (old regime only)."
         ),
-        explanation=_bullets(
+        explanation=bullet_list(
             [
                 *fact["points"],
                 (
@@ -232,15 +187,15 @@ def _elss(text: str, today: date) -> Answer:
                     "over the year, and each instalment unlocks on its own date."
                 ),
                 (
-                    f"Gains are taxed like other equity funds: {_pct(ltcg['ltcg_rate'])} on long-term gains above "
+                    f"Gains are taxed like other equity funds: {percent(ltcg['ltcg_rate'])} on long-term gains above "
                     f"{format_inr(ltcg['ltcg_exemption'])} a year."
                 ),
             ]
         ),
         example=(
             f"A SIP of {format_inr(limit / MONTHS_PER_YEAR)} a month adds up to {format_inr(limit)} a year, the full "
-            f"80C limit; at the {_pct(top_rate)} slab that saves {format_inr(tax_saved(limit, top_rate))} of tax. An "
-            f"instalment made on {format_date(today)} can be redeemed from {format_date(unlocks)}."
+            f"80C limit; at the {percent(top_rate)} slab that saves {format_inr(tax_saved(limit, top_rate))} of tax. "
+            f"An instalment made on {format_date(today)} can be redeemed from {format_date(unlocks)}."
         ),
         next_steps=(
             (
@@ -261,7 +216,15 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _nps(text: str, today: date) -> Answer:
+@skill(
+    "NPS tax benefits",
+    category=Category.investment,
+    example="What is the extra NPS deduction under 80CCD(1B)?",
+    order=40,
+    triggers=("NPS", "national pension system", "80CCD"),
+    boosters=("pension", "tax", "deduction", "employer", "retirement"),
+)
+def nps(text: str, today: date) -> Answer:
     fact = knowledge.fact("nps")
     extra = as_decimal(fact["extra_deduction_1b"])
     employer_pct = as_decimal(fact["employer_cap_new_regime"])
@@ -273,15 +236,16 @@ def _nps(text: str, today: date) -> Answer:
         direct=(
             "Beyond the ₹1.5 lakh 80C limit, your own NPS contribution gets an extra deduction of up to "
             f"**{format_inr(extra)}** under section 80CCD(1B) (old regime only), and your employer's contribution is "
-            f"deductible under 80CCD(2) up to **{_pct(employer_pct)} of basic pay plus DA** in the new regime "
-            f"({_pct(fact['employer_cap_old_regime'])} in the old)."
+            f"deductible under 80CCD(2) up to **{percent(employer_pct)} of basic pay plus DA** in the new regime "
+            f"({percent(fact['employer_cap_old_regime'])} in the old)."
         ),
-        explanation=_bullets(fact["points"]),
+        explanation=bullet_list(fact["points"]),
         example=(
-            f"- Old regime: {format_inr(extra)} under 80CCD(1B) at the {_pct(top_rate)} slab saves "
+            f"- Old regime: {format_inr(extra)} under 80CCD(1B) at the {percent(top_rate)} slab saves "
             f"{format_inr(tax_saved(extra, top_rate))}.\n- New regime: with basic pay of {format_inr(basic)} a "
-            f"month, an employer contribution of {_pct(employer_pct)} is {format_inr(employer_yearly)} a year, all "
-            f"deductible; at the {_pct(top_rate)} slab that saves {format_inr(tax_saved(employer_yearly, top_rate))}."
+            f"month, an employer contribution of {percent(employer_pct)} is {format_inr(employer_yearly)} a year, all "
+            f"deductible; at the {percent(top_rate)} slab that saves "
+            f"{format_inr(tax_saved(employer_yearly, top_rate))}."
         ),
         next_steps=(
             (
