@@ -32,7 +32,7 @@ from finucity import db  # noqa: E402
 from finucity.config import reset_settings_cache  # noqa: E402
 from finucity.models import User  # noqa: E402
 from finucity.services import accounts, generation, ratelimit  # noqa: E402
-from finucity.services.ai.provider import reset_provider  # noqa: E402
+from finucity.services.ai.factory import reset_provider  # noqa: E402
 from finucity.services.context import Actor  # noqa: E402
 from tests.fakes.fixtures import fake_openai, fake_openai_server  # noqa: E402,F401
 

@@ -22,15 +22,9 @@ from finucity.models import Category, Conversation, Message, MessageRole, Messag
 from finucity.services import generation, ratelimit
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
-from finucity.services.ai.provider import get_provider
+from finucity.services.ai.factory import get_provider
 from finucity.services.context import Actor, read_only, unit_of_work
-from finucity.services.conversations import (
-    INTERRUPTED,
-    get_owned,
-    is_abandoned,
-    make_title,
-    parse_id,
-)
+from finucity.services.conversations import get_owned, make_title, parse_id
 from finucity.services.errors import Busy, NotFound, ValidationError
 from finucity.services.validation import require_encodable
 
@@ -83,9 +77,9 @@ async def _busy_guard(session, conversation_id: uuid.UUID) -> None:
     )
     if streaming is None:
         return
-    if is_abandoned(streaming.id, streaming.updated_at):
+    if generation.is_abandoned(streaming.id, streaming.updated_at):
         streaming.status = MessageStatus.failed.value
-        streaming.error = INTERRUPTED
+        streaming.error = generation.INTERRUPTED
         # Written now, before the new answer's row meets the unique index.
         await session.flush()
         return

@@ -12,11 +12,12 @@ import dataclasses
 import json
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select
 
-from finucity.models import Conversation, Message, MessageRole, MessageStatus, utcnow
+from finucity.models import Conversation, Message, MessageRole, MessageStatus
+from finucity.services import generation
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
@@ -27,9 +28,6 @@ MAX_TITLE = 120
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 PREVIEW_CHARS = 140
-# A streaming answer whose worker has not saved it for this long is dead.
-STALE_STREAM_AFTER = timedelta(seconds=30)
-INTERRUPTED = "The answer was interrupted before it finished. Please retry."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,34 +204,11 @@ async def get_conversation(actor: Actor, conversation_id: object) -> Conversatio
                 .order_by(Message.created_at, Message.id)
             )
         )
-    if any(m.status == MessageStatus.streaming.value and is_abandoned(m.id, m.updated_at) for m in messages):
-        await fail_stale_streams(conversation.id)
+    streaming = [m for m in messages if m.status == MessageStatus.streaming.value]
+    if any(generation.is_abandoned(m.id, m.updated_at) for m in streaming):
+        await generation.fail_stale_streams(conversation.id)
         return await get_conversation(actor, conversation_id)
     return ConversationDetail(conversation=conversation, messages=messages)
-
-
-def is_abandoned(message_id: uuid.UUID, updated_at: datetime) -> bool:
-    """A streaming answer no worker is writing: not live here, and not saved
-    by any other worker for STALE_STREAM_AFTER."""
-    from finucity.services import generation  # late: generation imports this module
-
-    return not generation.is_live(message_id) and utcnow() - updated_at > STALE_STREAM_AFTER
-
-
-async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
-    """Mark answers whose worker died mid-stream as failed, keeping their text."""
-    cutoff = utcnow() - STALE_STREAM_AFTER
-    async with unit_of_work(Actor(channel="system")) as uow:
-        result = await uow.session.execute(
-            update(Message)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.status == MessageStatus.streaming.value,
-                Message.updated_at < cutoff,
-            )
-            .values(status=MessageStatus.failed.value, error=INTERRUPTED)
-        )
-        return result.rowcount or 0
 
 
 # --- changing ----------------------------------------------------------------------
@@ -263,8 +238,6 @@ async def delete_conversation(actor: Actor, conversation_id: object) -> None:
             title=conversation.title,
             messages=count,
         )
-    from finucity.services import generation
-
     generation.stop_conversation_local(conversation.id)
 
 

@@ -11,6 +11,10 @@ Stopping: `stop()` cancels the task reading the stream, which closes the
 upstream HTTP response at once; the partial answer is kept and marked
 `stopped`. A stop requested on another worker flips the row's status to
 `stopped`; the owner sees that at its next save and ends the same way.
+
+Dying: a worker that dies mid-answer leaves its row `streaming`. The reaper
+at the end of this module tells such a row (no heartbeat for a while, and
+not live here) from a slow one, and marks it failed, keeping its text.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -35,6 +40,10 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 # How often a reader on another worker polls the database.
 DB_POLL_S = 0.5
+# A streaming answer whose worker has not saved it for this long is dead:
+# several missed heartbeats, not one slow save.
+STALE_STREAM_AFTER = timedelta(seconds=30)
+INTERRUPTED = "The answer was interrupted before it finished. Please retry."
 FAILED_UNEXPECTEDLY = "Something went wrong while writing this answer. Please retry."
 INTERRUPTED_BY_SHUTDOWN = "The server restarted while writing this answer. Please retry."
 
@@ -288,8 +297,6 @@ async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[Stream
 
 
 async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[StreamUpdate]:
-    from finucity.services.conversations import fail_stale_streams, is_abandoned
-
     while True:
         generation = _LIVE.get(message_id)
         if generation is not None:  # it started here after all (a retry, a race)
@@ -319,6 +326,33 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             if finished:
                 return
         await asyncio.sleep(DB_POLL_S)
+
+
+# --- the reaper: answers whose worker died ----------------------------------------
+# Beside the writer because "dead" is defined by it: not in this process's
+# registry, and no heartbeat from any other worker for STALE_STREAM_AFTER.
+
+
+def is_abandoned(message_id: uuid.UUID, updated_at: datetime) -> bool:
+    """A streaming answer no worker is writing: not live here, and not saved
+    by any other worker for STALE_STREAM_AFTER."""
+    return not is_live(message_id) and utcnow() - updated_at > STALE_STREAM_AFTER
+
+
+async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
+    """Mark answers whose worker died mid-stream as failed, keeping their text."""
+    cutoff = utcnow() - STALE_STREAM_AFTER
+    async with unit_of_work(Actor(channel="system")) as uow:
+        result = await uow.session.execute(
+            update(Message)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.status == MessageStatus.streaming.value,
+                Message.updated_at < cutoff,
+            )
+            .values(status=MessageStatus.failed.value, error=INTERRUPTED)
+        )
+        return result.rowcount or 0
 
 
 async def shutdown() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from finucity.services import generation
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category
-from finucity.services.ai.provider import get_provider
+from finucity.services.ai.factory import get_provider
 from finucity.services.context import read_only
 
 log = logging.getLogger(__name__)

@@ -618,14 +618,14 @@ async def test_a_stale_streaming_answer_is_shown_as_interrupted_and_does_not_blo
     first = await _complete_turn(actor, ai_fake, "First question", ["First answer."])
     dead = await _insert_streaming_answer(
         first.conversation.id,
-        heartbeat_age=conversations.STALE_STREAM_AFTER + timedelta(seconds=30),
+        heartbeat_age=generation.STALE_STREAM_AFTER + timedelta(seconds=30),
         partial="Half of a dead answer",
     )
 
     detail = await conversations.get_conversation(actor, first.conversation.id)
     shown = next(m for m in detail.messages if m.id == dead.id)
     assert shown.status == MessageStatus.failed.value
-    assert shown.error == conversations.INTERRUPTED
+    assert shown.error == generation.INTERRUPTED
     assert "interrupted" in shown.error.lower()
     assert shown.content == "Half of a dead answer"  # kept
     assert (await _stored(dead.id)).status == MessageStatus.failed.value
@@ -639,14 +639,14 @@ async def test_a_stale_streaming_answer_does_not_block_a_question_sent_without_r
     _, actor = await people.user()
     first = await _complete_turn(actor, ai_fake, "First question", ["First answer."])
     dead = await _insert_streaming_answer(
-        first.conversation.id, heartbeat_age=conversations.STALE_STREAM_AFTER + timedelta(minutes=5), partial="Dead"
+        first.conversation.id, heartbeat_age=generation.STALE_STREAM_AFTER + timedelta(minutes=5), partial="Dead"
     )
 
     await _complete_turn(actor, ai_fake, "Next question", ["Next answer."], conversation_id=first.conversation.id)
 
     stored = await _stored(dead.id)
     assert stored.status == MessageStatus.failed.value
-    assert stored.error == conversations.INTERRUPTED
+    assert stored.error == generation.INTERRUPTED
 
 
 async def test_a_lone_surrogate_is_a_clear_error_not_a_crash(database, people, ai_fake):

@@ -1,4 +1,4 @@
-"""The built-in offline assistant: its knowledge base, its numbers, and its stream.
+"""The built-in offline assistant: its answers, its numbers, and its stream.
 
 Expected figures are worked out here from the published slab tables and
 formulas, not copied from the engine's output.
@@ -7,47 +7,20 @@ formulas, not copied from the engine's output.
 from __future__ import annotations
 
 import asyncio
-import tomllib
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 
-import finucity.services.ai as ai_package
 from finucity.models import Category
-from finucity.services.ai.offline import OfflineProvider, answer_question, load_knowledge
+from finucity.services.ai.offline import OfflineProvider, answer_question
 from finucity.services.ai.offline import provider as offline
 from finucity.services.ai.prompts import DISCLAIMERS, build_messages
 from finucity.services.ai.provider import Usage
+from tests.support.published_tax import NEW_REGIME, OLD_REGIME, slab_tax
 
-KNOWLEDGE_DIR = Path(ai_package.__file__).parent / "knowledge"
 # A day in FY 2025-26, the year the knowledge base describes.
 IN_FY_2025_26 = datetime(2025, 11, 25, 6, 0, tzinfo=timezone.utc)
-
-# FY 2025-26 slabs as (upper limit, rate %), from the Finance Act 2025.
-NEW_REGIME = [
-    (400_000, 0),
-    (800_000, 5),
-    (1_200_000, 10),
-    (1_600_000, 15),
-    (2_000_000, 20),
-    (2_400_000, 25),
-    (None, 30),
-]
-OLD_REGIME = [(250_000, 0), (500_000, 5), (1_000_000, 20), (None, 30)]
-
-
-def slab_tax(income: int, slabs) -> Decimal:
-    tax, lower = Decimal(0), 0
-    for upper, rate in slabs:
-        top = income if upper is None else min(income, upper)
-        if top > lower:
-            tax += Decimal(top - lower) * rate / 100
-        if upper is None or income <= upper:
-            break
-        lower = upper
-    return tax
 
 
 def rupees(amount: Decimal | float) -> str:
@@ -60,50 +33,6 @@ def rupees(amount: Decimal | float) -> str:
         groups.insert(0, head[-2:])
         head = head[:-2]
     return "₹" + ",".join([*groups, tail])
-
-
-# --- the knowledge base ---------------------------------------------------------------------------
-
-
-def _raw_facts() -> dict[str, dict]:
-    facts = {}
-    for path in sorted(KNOWLEDGE_DIR.glob("*.toml")):
-        facts.update(tomllib.loads(path.read_text(encoding="utf-8"))["facts"])
-    return facts
-
-
-def test_the_knowledge_base_is_plain_toml_files_in_the_package():
-    files = {path.name for path in KNOWLEDGE_DIR.glob("*.toml")}
-    assert {"income_tax.toml", "gst.toml", "investment.toml", "insurance.toml", "business.toml"} <= files
-
-
-def test_every_fact_in_the_data_has_a_source_and_an_iso_as_of_date():
-    raw = _raw_facts()
-    assert len(raw) >= 15
-    for fact_id, fact in raw.items():
-        assert isinstance(fact.get("source"), str) and fact["source"].strip(), fact_id
-        as_of = fact.get("as_of")
-        # A TOML date literal: an ISO calendar date, not a datetime or free text.
-        assert type(as_of) is date, fact_id
-        assert date.fromisoformat(as_of.isoformat()) == as_of
-        assert date(2017, 7, 1) <= as_of <= date.today(), fact_id
-
-
-def test_every_fact_in_the_files_is_loaded_once_and_cached():
-    loaded = load_knowledge()
-    assert set(loaded) == set(_raw_facts())
-    assert load_knowledge() is loaded
-    assert all(fact.source.strip() and isinstance(fact.as_of, date) for fact in loaded.values())
-
-
-def test_the_tax_slabs_in_the_data_are_the_published_ones():
-    facts = load_knowledge()
-    for fact_id, expected in (("new_regime", NEW_REGIME), ("old_regime", OLD_REGIME)):
-        slabs = [(row.get("upto"), row["rate"]) for row in facts[fact_id]["slabs"]]
-        assert slabs == expected
-    assert facts["new_regime"]["standard_deduction"] == 75_000
-    assert facts["old_regime"]["standard_deduction"] == 50_000
-    assert facts["cess"]["rate"] == 4
 
 
 # --- answers ------------------------------------------------------------------------------------

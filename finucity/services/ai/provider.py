@@ -9,7 +9,6 @@ the technical cause goes to the log, never to the screen.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -41,22 +40,3 @@ class ChatProvider(Protocol):
     def stream(
         self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage
     ) -> AsyncIterator[str]: ...
-
-
-@functools.lru_cache(maxsize=1)
-def get_provider() -> ChatProvider:
-    """The configured provider: a model when a key is set, else the offline assistant."""
-    from finucity.config import get_settings
-
-    settings = get_settings()
-    if settings.offline_mode:
-        from finucity.services.ai.offline import OfflineProvider
-
-        return OfflineProvider()
-    from finucity.services.ai.openai_provider import OpenAIProvider
-
-    return OpenAIProvider(settings)
-
-
-def reset_provider() -> None:
-    get_provider.cache_clear()

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from finucity.finance.calculators import MONTHS_PER_YEAR
+from finucity.finance.dates import financial_year
+from finucity.finance.knowledge import Fact
+from finucity.finance.money import as_decimal
 from finucity.models import Category
-from finucity.services.ai.offline.calculators import _HUNDRED, _MONTHS_PER_YEAR
-from finucity.services.ai.offline.knowledge import Fact, _dec, _fact
-from finucity.services.ai.prompts import DISCLAIMERS, financial_year
+from finucity.services.ai.prompts import DISCLAIMERS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Answer:
                 f"### Short answer\n\n{self.direct}",
                 f"### How it works\n\n{self.explanation}",
                 f"### {self.example_heading}\n\n{self.example}",
-                f"### Next steps\n\n{_bullets(self.next_steps)}",
+                f"### Next steps\n\n{bullet_list(self.next_steps)}",
                 _sources_line(self.facts),
                 f"*{DISCLAIMERS[self.category]}*",
             ]
@@ -43,40 +45,35 @@ def _sources_line(facts: Iterable[Fact]) -> str:
     if len(citations) == 1:
         return f"Source: {citations[0]}"
     # A list, not a joined line: the sources themselves contain semicolons.
-    return f"Sources:\n\n{_bullets(citations)}"
+    return f"Sources:\n\n{bullet_list(citations)}"
 
 
-def _bullets(items: Iterable[str]) -> str:
+def bullet_list(items: Iterable[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)
 
 
-def _pct(value: Decimal | float) -> str:
-    return f"{_dec(value).normalize():f}%"
+def percent(value: Decimal | float) -> str:
+    return f"{as_decimal(value).normalize():f}%"
 
 
-def _rate_label(rate: Decimal) -> str:
-    return "Nil" if rate == 0 else _pct(rate)
+def rate_label(rate: Decimal) -> str:
+    return "Nil" if rate == 0 else percent(rate)
 
 
-def _tax_saved(amount: Decimal, slab_rate: Decimal) -> Decimal:
-    """Tax saved by a deduction at a slab rate, cess included."""
-    return amount * slab_rate / _HUNDRED * (1 + _dec(_fact("cess")["rate"]) / _HUNDRED)
-
-
-def _tenure_text(months: int) -> str:
-    if months % _MONTHS_PER_YEAR:
+def tenure_text(months: int) -> str:
+    if months % MONTHS_PER_YEAR:
         return f"{months} months"
-    years = months // _MONTHS_PER_YEAR
+    years = months // MONTHS_PER_YEAR
     return f"{years} year{'s' if years != 1 else ''} ({months} months)"
 
 
-def _year_note(fact: Fact, today: date) -> list[str]:
+def year_note(fact: Fact, today: date) -> list[str]:
     """A warning when the offline notes are for another financial year than today's."""
     current = financial_year(today)
     if fact["financial_year"] == current:

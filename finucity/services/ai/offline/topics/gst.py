@@ -5,29 +5,50 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from finucity.finance import knowledge
+from finucity.finance.calculators import HUNDRED
+from finucity.finance.dates import format_date
+from finucity.finance.money import as_decimal, format_inr, format_inr_words
 from finucity.models import Category
-from finucity.services.ai.offline.answers import Answer, _bullets, _pct, _table
-from finucity.services.ai.offline.calculators import _HUNDRED
-from finucity.services.ai.offline.knowledge import _dec, _fact
-from finucity.services.formatting import format_date, format_inr, format_inr_words
+from finucity.services.ai.offline.answers import Answer, bullet_list, markdown_table, percent
+from finucity.services.ai.offline.skills import skill
 
 
-def _gst_basics(text: str, today: date) -> Answer:
-    fact = _fact("gst_basics")
-    rate = _dec(fact["example_rate"])
+@skill(
+    "GST basics",
+    category=Category.gst,
+    example="What is GST?",
+    order=100,
+    triggers=(
+        "what is GST",
+        "how does GST work",
+        "how GST works",
+        "explain GST",
+        "GST meaning",
+        "GST rate",
+        "CGST",
+        "SGST",
+        "IGST",
+        "goods and services tax",
+    ),
+    boosters=("GST", "rate", "slab"),
+)
+def gst_basics(text: str, today: date) -> Answer:
+    fact = knowledge.fact("gst_basics")
+    rate = as_decimal(fact["example_rate"])
     value = Decimal(10_000)
-    gst = value * rate / _HUNDRED
-    rates = " or ".join(_pct(r) for r in fact["main_rates"])
+    gst = value * rate / HUNDRED
+    rates = " or ".join(percent(r) for r in fact["main_rates"])
     return Answer(
         category=Category.gst,
         direct=(
             "GST is India's tax on the supply of goods and services. Each business in the chain collects it and "
             "deducts the GST it paid on its purchases, so the final consumer bears it. Most items are taxed at "
-            f"{rates}, a few at {_pct(fact['special_rate'])}."
+            f"{rates}, a few at {percent(fact['special_rate'])}."
         ),
-        explanation=_bullets(fact["points"]),
-        example=_table(
-            ("Sale of " + format_inr(value) + f" at {_pct(rate)}", "CGST", "SGST", "IGST", "Invoice total"),
+        explanation=bullet_list(fact["points"]),
+        example=markdown_table(
+            ("Sale of " + format_inr(value) + f" at {percent(rate)}", "CGST", "SGST", "IGST", "Invoice total"),
             [
                 ("Within the same state", format_inr(gst / 2), format_inr(gst / 2), "–", format_inr(value + gst)),
                 ("To another state", "–", "–", format_inr(gst), format_inr(value + gst)),
@@ -42,12 +63,29 @@ def _gst_basics(text: str, today: date) -> Answer:
     )
 
 
-def _gst_registration(text: str, today: date) -> Answer:
-    fact = _fact("gst_registration")
+@skill(
+    "GST registration limits",
+    category=Category.gst,
+    example="When is GST registration compulsory?",
+    order=110,
+    triggers=(
+        "GST registration",
+        "register for GST",
+        "register under GST",
+        "GSTIN",
+        "GST threshold",
+        "GST limit",
+        "registration threshold",
+        "registration limit",
+    ),
+    boosters=("turnover", "limit", "threshold", "register", "registration", "compulsory", "mandatory", "GST"),
+)
+def gst_registration(text: str, today: date) -> Answer:
+    fact = knowledge.fact("gst_registration")
     rows = fact["thresholds"]
     goods, services = rows[0], rows[1]
-    below = _dec(services["normal"]) * Decimal("0.9")
-    above = _dec(services["normal"]) * Decimal("1.1")
+    below = as_decimal(services["normal"]) * Decimal("0.9")
+    above = as_decimal(services["normal"]) * Decimal("1.1")
     return Answer(
         category=Category.gst,
         direct=(
@@ -58,12 +96,12 @@ def _gst_registration(text: str, today: date) -> Answer:
             "register whatever their turnover."
         ),
         explanation=(
-            _table(
+            markdown_table(
                 ("Supplier", "Most states", "Special category states"),
                 [(row["supplier"], format_inr(row["normal"]), format_inr(row["special"])) for row in rows],
             )
             + f"\n\n{fact['special_states_note']}\n\n**Registration is compulsory, whatever the turnover, for:**\n\n"
-            + _bullets(fact["compulsory"])
+            + bullet_list(fact["compulsory"])
             + "\n\nAggregate turnover counts all your taxable, exempt and export supplies across India under the same "
             "PAN."
         ),
@@ -85,8 +123,16 @@ def _gst_registration(text: str, today: date) -> Answer:
     )
 
 
-def _gst_due_dates(text: str, today: date) -> Answer:
-    fact = _fact("gst_return_due_dates")
+@skill(
+    "GST return due dates",
+    category=Category.gst,
+    example="GST return due dates",
+    order=120,
+    triggers=("GSTR", "GST return", "GST annual return", "QRMP", "CMP 08", "IFF"),
+    boosters=("due date", "deadline", "last date", "late fee", "monthly", "quarterly", "file", "filing", "GST"),
+)
+def gst_due_dates(text: str, today: date) -> Answer:
+    fact = knowledge.fact("gst_return_due_dates")
     month_start = today.replace(day=1)
     last_month = month_start - timedelta(days=1)
     monthly = [row for row in fact["returns"] if "day_of_next_month" in row]
@@ -100,11 +146,11 @@ def _gst_due_dates(text: str, today: date) -> Answer:
             "(QRMP) filers file GSTR-1 by the 13th and GSTR-3B by the 22nd or 24th of the month after the quarter, "
             "and the annual return GSTR-9 is due by **31 December**."
         ),
-        explanation=_table(
+        explanation=markdown_table(
             ("Return", "Who files", "Due date"), [(r["form"], r["filer"], r["due"]) for r in fact["returns"]]
         )
         + "\n\n"
-        + _bullets(fact["notes"]),
+        + bullet_list(fact["notes"]),
         example=f"For {last_month:%B %Y}, a monthly filer files {example}.",
         next_steps=(
             (
@@ -118,11 +164,19 @@ def _gst_due_dates(text: str, today: date) -> Answer:
     )
 
 
-def _gst_itc(text: str, today: date) -> Answer:
-    fact = _fact("gst_itc")
-    rate = _dec(fact["example_rate"])
+@skill(
+    "GST input tax credit",
+    category=Category.gst,
+    example="What is ITC in GST?",
+    order=130,
+    triggers=("ITC", "input tax credit", "input credit"),
+    boosters=("GST", "claim", "blocked", "eligible", "GSTR 2B", "conditions"),
+)
+def gst_itc(text: str, today: date) -> Answer:
+    fact = knowledge.fact("gst_itc")
+    rate = as_decimal(fact["example_rate"])
     bought, sold = Decimal(100_000), Decimal(150_000)
-    paid, collected = bought * rate / _HUNDRED, sold * rate / _HUNDRED
+    paid, collected = bought * rate / HUNDRED, sold * rate / HUNDRED
     return Answer(
         category=Category.gst,
         direct=(
@@ -131,13 +185,13 @@ def _gst_itc(text: str, today: date) -> Answer:
         ),
         explanation=(
             "**You can claim ITC only if all of these hold:**\n\n"
-            + _bullets(fact["conditions"])
+            + bullet_list(fact["conditions"])
             + f"\n\nClaim it by {fact['time_limit']}. If you do not pay the supplier within {fact['payment_days']} "
             "days of the invoice, the credit must be reversed until you pay.\n\n**Blocked credits (no ITC):**\n\n"
-            + _bullets(fact["blocked"])
+            + bullet_list(fact["blocked"])
         ),
-        example=_table(
-            ("", "Value", f"GST at {_pct(rate)}"),
+        example=markdown_table(
+            ("", "Value", f"GST at {percent(rate)}"),
             [
                 ("You buy goods", format_inr(bought), format_inr(paid)),
                 ("You sell them", format_inr(sold), format_inr(collected)),

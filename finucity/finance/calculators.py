@@ -1,4 +1,8 @@
-"""The calculators: EMI, SIP growth, and income tax by slab under either regime."""
+"""The calculators: EMI, SIP growth, income tax by slab under either regime, and tax saved.
+
+Exact `Decimal` arithmetic, unrounded: rounding is for display (`finance.money`).
+Rates and limits come from the knowledge base, so they carry its dates.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,20 @@ import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
-from finucity.services.ai.offline.knowledge import Fact, _dec, _fact
+from finucity.finance import knowledge
+from finucity.finance.knowledge import Fact
+from finucity.finance.money import as_decimal
 
-_HUNDRED = Decimal(100)
-_MONTHS_PER_YEAR = 12
+# Rates are written in per cent, as in the law and the knowledge files.
+HUNDRED = Decimal(100)
+MONTHS_PER_YEAR = 12
 
 
 def emi(principal: Decimal, annual_rate_pct: Decimal, months: int) -> Decimal:
     """Monthly instalment of a reducing-balance loan (unrounded)."""
     if months <= 0:
         raise ValueError("months must be positive")
-    rate = annual_rate_pct / _HUNDRED / _MONTHS_PER_YEAR
+    rate = annual_rate_pct / HUNDRED / MONTHS_PER_YEAR
     if rate == 0:
         return principal / months
     growth = (1 + rate) ** months
@@ -33,7 +40,7 @@ def future_value_annuity_due(payment: Decimal, rate_per_period: Decimal, periods
 
 def sip_future_value(monthly: Decimal, annual_rate_pct: Decimal, months: int) -> Decimal:
     """What a monthly SIP may grow to, at a steady expected yearly return (unrounded)."""
-    return future_value_annuity_due(monthly, annual_rate_pct / _HUNDRED / _MONTHS_PER_YEAR, months)
+    return future_value_annuity_due(monthly, annual_rate_pct / HUNDRED / MONTHS_PER_YEAR, months)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,28 +65,28 @@ class Regime:
     def from_fact(cls, name: str, fact: Fact) -> Regime:
         slabs, lower = [], Decimal(0)
         for row in fact["slabs"]:
-            upper = _dec(row["upto"]) if "upto" in row else None
-            slabs.append(Slab(lower, upper, _dec(row["rate"])))
+            upper = as_decimal(row["upto"]) if "upto" in row else None
+            slabs.append(Slab(lower, upper, as_decimal(row["rate"])))
             lower = upper if upper is not None else lower
         cap = fact.data.get("surcharge_cap")
         return cls(
             name=name,
             fact=fact,
-            standard_deduction=_dec(fact["standard_deduction"]),
+            standard_deduction=as_decimal(fact["standard_deduction"]),
             slabs=tuple(slabs),
-            rebate_limit=_dec(fact["rebate_limit"]),
-            rebate_max=_dec(fact["rebate_max"]),
+            rebate_limit=as_decimal(fact["rebate_limit"]),
+            rebate_max=as_decimal(fact["rebate_max"]),
             rebate_marginal_relief=bool(fact["rebate_marginal_relief"]),
-            surcharge_cap=_dec(cap) if cap is not None else None,
+            surcharge_cap=as_decimal(cap) if cap is not None else None,
         )
 
 
 def new_regime() -> Regime:
-    return Regime.from_fact("New regime", _fact("new_regime"))
+    return Regime.from_fact("New regime", knowledge.fact("new_regime"))
 
 
 def old_regime() -> Regime:
-    return Regime.from_fact("Old regime", _fact("old_regime"))
+    return Regime.from_fact("Old regime", knowledge.fact("old_regime"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,7 +127,7 @@ def income_tax(gross: Decimal, regime: Regime, *, salaried: bool) -> TaxBreakdow
     slab_tax = sum((line.tax for line in lines), Decimal(0))
     rebate = _rebate(regime, taxable, slab_tax)
     surcharge = _surcharge(regime, taxable, slab_tax - rebate)
-    cess = (slab_tax - rebate + surcharge) * _dec(_fact("cess")["rate"]) / _HUNDRED
+    cess = (slab_tax - rebate + surcharge) * as_decimal(knowledge.fact("cess")["rate"]) / HUNDRED
     return TaxBreakdown(regime, gross, deduction, lines, rebate, surcharge, cess)
 
 
@@ -129,7 +136,7 @@ def _slab_lines(taxable: Decimal, slabs: Sequence[Slab]) -> tuple[SlabLine, ...]
     for slab in slabs:
         top = taxable if slab.upper is None else min(taxable, slab.upper)
         taxed = max(Decimal(0), top - slab.lower)
-        lines.append(SlabLine(slab, taxed, taxed * slab.rate / _HUNDRED))
+        lines.append(SlabLine(slab, taxed, taxed * slab.rate / HUNDRED))
         if slab.upper is None or taxable <= slab.upper:
             break
     return tuple(lines)
@@ -150,7 +157,7 @@ def _rebate(regime: Regime, taxable: Decimal, slab_tax: Decimal) -> Decimal:
 
 
 def _surcharge_rates(regime: Regime) -> list[tuple[Decimal, Decimal]]:
-    brackets = [(_dec(b["above"]), _dec(b["rate"])) for b in _fact("surcharge")["brackets"]]
+    brackets = [(as_decimal(b["above"]), as_decimal(b["rate"])) for b in knowledge.fact("surcharge")["brackets"]]
     cap = regime.surcharge_cap
     return [(above, min(rate, cap) if cap is not None else rate) for above, rate in brackets]
 
@@ -164,5 +171,10 @@ def _surcharge(regime: Regime, taxable: Decimal, tax: Decimal) -> Decimal:
     threshold, rate = rates[index]
     previous_rate = rates[index - 1][1] if index > 0 else Decimal(0)
     # Marginal relief: crossing a threshold may not cost more than the income above it.
-    ceiling = _tax_after_rebate(regime, threshold) * (1 + previous_rate / _HUNDRED) + (taxable - threshold)
-    return max(Decimal(0), min(tax * rate / _HUNDRED, ceiling - tax))
+    ceiling = _tax_after_rebate(regime, threshold) * (1 + previous_rate / HUNDRED) + (taxable - threshold)
+    return max(Decimal(0), min(tax * rate / HUNDRED, ceiling - tax))
+
+
+def tax_saved(amount: Decimal, slab_rate: Decimal) -> Decimal:
+    """Tax saved by a deduction of `amount` at a slab rate (per cent), cess included."""
+    return amount * slab_rate / HUNDRED * (1 + as_decimal(knowledge.fact("cess")["rate"]) / HUNDRED)

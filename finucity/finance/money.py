@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 Amount = Decimal | int | float
@@ -50,11 +49,6 @@ def format_inr_words(amount: Amount) -> str:
     if _two_places(magnitude / LAKH) >= 100:
         return f"{sign}{_short(magnitude / CRORE)} crore"
     return f"{sign}{_short(magnitude / LAKH)} lakh"
-
-
-def format_date(day: date) -> str:
-    """`date(2025, 4, 1)` -> `"1 April 2025"`, the form used in Indian prose."""
-    return f"{day.day} {day:%B %Y}"
 
 
 # An amount starts after a currency mark, or where no letter, digit, comma or
@@ -112,6 +106,11 @@ def _match_value(match: re.Match[str]) -> Decimal:
         value *= _UNIT_VALUES[unit.lower()]
     # "1.2 crore" is exactly 1,20,00,000: drop the ".0" the multiplication leaves.
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def as_decimal(value: Decimal | float | str) -> Decimal:
+    """A figure from a knowledge file or a question, exactly: `8.5` -> `Decimal("8.5")`."""
+    return Decimal(str(value))
 
 
 def _to_decimal(amount: Amount) -> Decimal:

@@ -1,4 +1,9 @@
-"""The knowledge base: dated, sourced facts read from `finucity/services/ai/knowledge/*.toml`."""
+"""The knowledge base: dated, sourced facts read from the `*.toml` files in this package.
+
+Every figure the offline answers and the calculators use comes from here, with
+its source and the date it is valid from, so updating a limit after a Budget
+is an edit to one TOML file.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,11 @@ import functools
 import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from finucity.services.formatting import format_date
+from finucity.finance.dates import format_date
 
 
 class KnowledgeError(Exception):
@@ -41,8 +45,8 @@ class Fact:
 def load_knowledge() -> Mapping[str, Fact]:
     """Every fact in `knowledge/*.toml`, by id. Read once per process."""
     facts: dict[str, Fact] = {}
-    # The TOML files live beside this package, in finucity/services/ai/knowledge/.
-    folder = resources.files("finucity.services.ai") / "knowledge"
+    # The TOML files are data files of this package, beside this module.
+    folder = resources.files(__name__)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue
@@ -66,9 +70,6 @@ def _parse_fact(file_name: str, fact_id: str, table: dict[str, Any]) -> Fact:
     return Fact(fact_id, title, source, as_of, MappingProxyType(data))
 
 
-def _fact(fact_id: str) -> Fact:
+def fact(fact_id: str) -> Fact:
+    """One fact by id; a KeyError names a fact that no knowledge file defines."""
     return load_knowledge()[fact_id]
-
-
-def _dec(value: Decimal | float | str) -> Decimal:
-    return Decimal(str(value))

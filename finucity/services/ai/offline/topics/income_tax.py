@@ -6,22 +6,23 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from finucity.finance import knowledge
+from finucity.finance.calculators import (
+    Regime,
+    Slab,
+    TaxBreakdown,
+    income_tax,
+    new_regime,
+    old_regime,
+    tax_saved,
+)
+from finucity.finance.dates import financial_year
+from finucity.finance.money import as_decimal, format_inr, format_inr_words
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any
-from finucity.services.ai.offline.answers import (
-    Answer,
-    _bullets,
-    _pct,
-    _rate_label,
-    _table,
-    _tax_saved,
-    _year_note,
-)
-from finucity.services.ai.offline.calculators import Regime, Slab, TaxBreakdown, income_tax, new_regime, old_regime
-from finucity.services.ai.offline.knowledge import _dec, _fact
-from finucity.services.ai.offline.reading import _amounts
-from finucity.services.ai.prompts import financial_year
-from finucity.services.formatting import format_inr, format_inr_words
+from finucity.services.ai.offline.answers import Answer, bullet_list, markdown_table, percent, rate_label, year_note
+from finucity.services.ai.offline.reading import amounts_in
+from finucity.services.ai.offline.skills import skill
 
 _TAX_TERMS = ("tax", "income tax", "regime", "tax liability", "tax payable")
 _INCOME_TERMS = ("salary", "salaried", "income", "earn", "earning", "CTC", "package", "LPA", "per annum", "pension")
@@ -38,13 +39,13 @@ def _slab_label(slab: Slab) -> str:
 
 
 def _slab_table(regime: Regime) -> str:
-    rows = [(_slab_label(slab), _rate_label(slab.rate)) for slab in regime.slabs]
-    return _table(("Taxable income", "Rate"), rows)
+    rows = [(_slab_label(slab), rate_label(slab.rate)) for slab in regime.slabs]
+    return markdown_table(("Taxable income", "Rate"), rows)
 
 
 def _working_table(tax: TaxBreakdown) -> str:
     rows = [
-        (_slab_label(line.slab), _rate_label(line.slab.rate), format_inr(line.taxed), format_inr(line.tax))
+        (_slab_label(line.slab), rate_label(line.slab.rate), format_inr(line.taxed), format_inr(line.tax))
         for line in tax.lines
     ]
     rows.append(("**Tax on slabs**", "", "", format_inr(tax.slab_tax)))
@@ -52,9 +53,10 @@ def _working_table(tax: TaxBreakdown) -> str:
         rows.append(("Rebate under section 87A", "", "", format_inr(-tax.rebate)))
     if tax.surcharge:
         rows.append(("Surcharge", "", "", format_inr(tax.surcharge)))
-    rows.append((f"Health and education cess ({_pct(_fact('cess')['rate'])})", "", "", format_inr(tax.cess)))
+    cess_rate = percent(knowledge.fact("cess")["rate"])
+    rows.append((f"Health and education cess ({cess_rate})", "", "", format_inr(tax.cess)))
     rows.append(("**Total tax**", "", "", f"**{format_inr(tax.total)}**"))
-    return _table(("Slab", "Rate", "Income in slab", "Tax"), rows)
+    return markdown_table(("Slab", "Rate", "Income in slab", "Tax"), rows)
 
 
 def _working(tax: TaxBreakdown) -> str:
@@ -77,10 +79,17 @@ def _comparison(new: TaxBreakdown, old: TaxBreakdown) -> str:
     return "Both regimes come to the same tax."
 
 
-def _tax_calculation(text: str, today: date) -> Answer | None:
+@skill(
+    "Income tax on your income, both regimes",
+    category=Category.income_tax,
+    example="Tax on 15 lakh salary",
+    order=30,
+    calculator=True,
+)
+def tax_calculation(text: str, today: date) -> Answer | None:
     if not (contains_any(text, _TAX_TERMS) and (contains_any(text, _INCOME_TERMS) or _TAX_ON_RE.search(text))):
         return None
-    amounts = _amounts(text)
+    amounts = amounts_in(text)
     if not amounts:
         return None
     gross = max(amounts)
@@ -104,7 +113,7 @@ def _tax_calculation(text: str, today: date) -> Answer | None:
             f"Section 87A makes tax nil up to {format_inr(new.regime.rebate_limit)} of taxable income in the new "
             f"regime and {format_inr(old.regime.rebate_limit)} in the old, for residents."
         ),
-        *_year_note(new.regime.fact, today),
+        *year_note(new.regime.fact, today),
     ]
     return Answer(
         category=Category.income_tax,
@@ -112,7 +121,7 @@ def _tax_calculation(text: str, today: date) -> Answer | None:
             f"On {what} of {format_inr(gross)}, income tax for FY {fy} is **{format_inr(new.total)}** under the new "
             f"regime and **{format_inr(old.total)}** under the old regime. {_comparison(new, old)}"
         ),
-        explanation=_bullets(assumptions),
+        explanation=bullet_list(assumptions),
         example_heading="Your numbers, slab by slab",
         example=f"{_working(new)}\n\n{_working(old)}",
         next_steps=(
@@ -129,13 +138,21 @@ def _tax_calculation(text: str, today: date) -> Answer | None:
         facts=(
             new.regime.fact,
             old.regime.fact,
-            _fact("cess"),
-            *((_fact("surcharge"),) if new.surcharge or old.surcharge else ()),
+            knowledge.fact("cess"),
+            *((knowledge.fact("surcharge"),) if new.surcharge or old.surcharge else ()),
         ),
     )
 
 
-def _tax_slabs(text: str, today: date) -> Answer:
+@skill(
+    "Income tax slabs, new vs old regime",
+    category=Category.income_tax,
+    example="What are the tax slabs in the new regime?",
+    order=10,
+    triggers=("slab", "tax rate", "new regime", "old regime", "tax regime", "87A", "rebate", "standard deduction"),
+    boosters=("income tax", "tax", "FY", "salary", "cess", "regime", "which", "better"),
+)
+def tax_slabs(text: str, today: date) -> Answer:
     new, old = new_regime(), old_regime()
     fy = new.fact["financial_year"]
     example_salary = Decimal(1_500_000)
@@ -153,19 +170,19 @@ def _tax_slabs(text: str, today: date) -> Answer:
         explanation=(
             f"**New regime (section 115BAC)**\n\n{_slab_table(new)}\n\n**Old regime** (below "
             f"60)\n\n{_slab_table(old)}\n\n"
-            + _bullets(
+            + bullet_list(
                 [
                     *new.fact["notes"],
                     *old.fact["notes"],
                     (
-                        f"Both regimes add {_pct(_fact('cess')['rate'])} health and education cess on the tax, and a "
-                        "surcharge above ₹50 lakh of income."
+                        f"Both regimes add {percent(knowledge.fact('cess')['rate'])} health and education cess on "
+                        "the tax, and a surcharge above ₹50 lakh of income."
                     ),
-                    *_year_note(new.fact, today),
+                    *year_note(new.fact, today),
                 ]
             )
         ),
-        example=_table(
+        example=markdown_table(
             ("Salary " + format_inr(example_salary), "New regime", "Old regime"),
             [
                 ("Standard deduction", format_inr(new_tax.deduction), format_inr(old_tax.deduction)),
@@ -184,21 +201,41 @@ def _tax_slabs(text: str, today: date) -> Answer:
             ),
             "Choose your regime with your employer for TDS; you confirm it when you file your ITR.",
         ),
-        facts=(new.fact, old.fact, _fact("cess"), _fact("surcharge")),
+        facts=(new.fact, old.fact, knowledge.fact("cess"), knowledge.fact("surcharge")),
     )
 
 
 def _slab_savings_table(amount: Decimal) -> str:
     rates = [slab.rate for slab in old_regime().slabs if slab.rate > 0]
-    return _table(
+    return markdown_table(
         ("Your old-regime slab", f"Tax saved on {format_inr(amount)} (with cess)"),
-        [(_pct(rate), format_inr(_tax_saved(amount, rate))) for rate in rates],
+        [(percent(rate), format_inr(tax_saved(amount, rate))) for rate in rates],
     )
 
 
-def _section_80c(text: str, today: date) -> Answer:
-    fact = _fact("section_80c")
-    limit = _dec(fact["limit"])
+@skill(
+    "Section 80C deductions",
+    category=Category.income_tax,
+    example="Is my LIC premium deductible under 80C?",
+    order=20,
+    triggers=("80C", "tax saving investment", "tax saving option", "save tax"),
+    boosters=(
+        "deduction",
+        "deductible",
+        "claim",
+        "PPF",
+        "ELSS",
+        "LIC",
+        "premium",
+        "tuition",
+        "home loan",
+        "NSC",
+        "SSY",
+    ),
+)
+def section_80c(text: str, today: date) -> Answer:
+    fact = knowledge.fact("section_80c")
+    limit = as_decimal(fact["limit"])
     asked = [item for item in fact["items"] if contains_any(text, item["terms"])]
     if asked:
         direct = " ".join(
@@ -216,13 +253,13 @@ def _section_80c(text: str, today: date) -> Answer:
         category=Category.income_tax,
         direct=direct,
         explanation=(
-            _table(("What counts", "Good to know"), [(item["name"], item["note"]) for item in fact["items"]])
+            markdown_table(("What counts", "Good to know"), [(item["name"], item["note"]) for item in fact["items"]])
             + f"\n\nThe limit is {format_inr(limit)} for all of these together ({fact['regime']}); "
             "the new regime does not allow 80C."
         ),
         example=(
-            f"Using the full {format_inr(limit)} at the {_pct(top_rate)} slab saves "
-            f"{format_inr(_tax_saved(limit, top_rate))}:\n\n{_slab_savings_table(limit)}"
+            f"Using the full {format_inr(limit)} at the {percent(top_rate)} slab saves "
+            f"{format_inr(tax_saved(limit, top_rate))}:\n\n{_slab_savings_table(limit)}"
         ),
         next_steps=(
             (
@@ -232,14 +269,22 @@ def _section_80c(text: str, today: date) -> Answer:
             "NPS gives ₹50,000 more under 80CCD(1B), and health insurance counts separately under 80D.",
             'Compare both regimes with your deductions: ask me "tax on <your salary>".',
         ),
-        facts=(fact, old_regime().fact, _fact("cess")),
+        facts=(fact, old_regime().fact, knowledge.fact("cess")),
     )
 
 
-def _section_80d(text: str, today: date) -> Answer:
-    fact = _fact("section_80d")
-    own, own_senior = _dec(fact["self_family"]), _dec(fact["self_family_senior"])
-    parents, parents_senior = _dec(fact["parents"]), _dec(fact["parents_senior"])
+@skill(
+    "Section 80D health insurance",
+    category=Category.income_tax,
+    example="How much health insurance premium can I deduct under 80D?",
+    order=30,
+    triggers=("80D", "health insurance", "mediclaim", "medical insurance", "preventive health check"),
+    boosters=("deduction", "deductible", "parents", "senior citizen", "premium", "tax"),
+)
+def section_80d(text: str, today: date) -> Answer:
+    fact = knowledge.fact("section_80d")
+    own, own_senior = as_decimal(fact["self_family"]), as_decimal(fact["self_family_senior"])
+    parents, parents_senior = as_decimal(fact["parents"]), as_decimal(fact["parents_senior"])
     top_rate = max(slab.rate for slab in old_regime().slabs)
     scenarios = [
         ("You and your parents below 60", own, parents),
@@ -255,26 +300,55 @@ def _section_80d(text: str, today: date) -> Answer:
             f"({format_inr(parents_senior)} if they are senior citizens): at most "
             f"{format_inr(own_senior + parents_senior)} in all."
         ),
-        explanation=_bullets(fact["notes"]),
+        explanation=bullet_list(fact["notes"]),
         example=(
-            _table(
+            markdown_table(
                 ("Family", "Self and family", "Parents", "Total deduction"),
                 [(who, format_inr(a), format_inr(b), format_inr(a + b)) for who, a, b in scenarios],
             )
-            + f"\n\nAt the {_pct(top_rate)} slab, a {format_inr(own + parents_senior)} deduction saves "
-            f"{format_inr(_tax_saved(own + parents_senior, top_rate))} including cess."
+            + f"\n\nAt the {percent(top_rate)} slab, a {format_inr(own + parents_senior)} deduction saves "
+            f"{format_inr(tax_saved(own + parents_senior, top_rate))} including cess."
         ),
         next_steps=(
             "Keep the premium receipts and pay by card, UPI, cheque or bank transfer, not cash.",
             "If your parents pay their own premium, they claim it, not you.",
             "80D is not available in the new regime: compare both regimes before you choose.",
         ),
-        facts=(fact, _fact("cess")),
+        facts=(fact, knowledge.fact("cess")),
     )
 
 
-def _itr_due_dates(text: str, today: date) -> Answer:
-    fact = _fact("itr_due_dates")
+@skill(
+    "ITR due dates",
+    category=Category.income_tax,
+    example="What is the last date to file ITR?",
+    order=90,
+    triggers=(
+        "ITR",
+        "income tax return",
+        "return of income",
+        "belated return",
+        "revised return",
+        "updated return",
+        "234F",
+    ),
+    boosters=("file", "filing", "late fee", "penalty"),
+    requires=(
+        "due date",
+        "deadline",
+        "last date",
+        "late",
+        "belated",
+        "revised",
+        "updated",
+        "extended",
+        "extension",
+        "when",
+        "234F",
+    ),
+)
+def itr_due_dates(text: str, today: date) -> Answer:
+    fact = knowledge.fact("itr_due_dates")
     rows = {row["key"]: row for row in fact["returns"]}
     fy = financial_year(today)
     filing_year = int(fy[:4]) + 1
@@ -284,9 +358,9 @@ def _itr_due_dates(text: str, today: date) -> Answer:
             f"Most individuals (no audit) must file their ITR by **{rows['non_audit']['due']}** after the financial "
             f"year ends; a belated or revised return can be filed until **{rows['belated']['due']}**."
         ),
-        explanation=_table(("Who", "Due date"), [(row["who"], row["due"]) for row in fact["returns"]])
+        explanation=markdown_table(("Who", "Due date"), [(row["who"], row["due"]) for row in fact["returns"]])
         + "\n\n"
-        + _bullets(fact["notes"]),
+        + bullet_list(fact["notes"]),
         example=(
             f"For FY {fy}, a salaried person files by {rows['non_audit']['due']} {filing_year}. Filing later, until "
             f"{rows['belated']['due']} {filing_year}, costs a late fee of {format_inr(fact['late_fee'])} under "

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from finucity.services.formatting import find_amounts, format_date, format_inr, format_inr_words, parse_amount
+from finucity.finance.money import as_decimal, find_amounts, format_inr, format_inr_words, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -117,5 +116,7 @@ def test_a_unit_must_be_a_whole_word():
     assert parse_amount("5 lots") == Decimal(5)
 
 
-def test_dates_read_day_month_year():
-    assert format_date(date(2025, 4, 1)) == "1 April 2025"
+def test_figures_from_files_and_questions_become_exact_decimals():
+    assert as_decimal(8.5) == Decimal("8.5")
+    assert as_decimal(0.1) + as_decimal(0.2) == Decimal("0.3")
+    assert as_decimal("12") == Decimal(12)
