@@ -1,7 +1,8 @@
 """The layers import one way: pages -> components -> states -> services -> db -> models/config.
 
-api -> services beside states, and finance (money, dated facts, calculators)
-below services with nothing but the standard library under it. Checked by
+api -> services beside states, web (cookie names and parsing, shared by both
+adapters) between them and services, and finance (money, dated facts,
+calculators) below services with nothing but the standard library under it. Checked by
 reading the source with `ast`, without importing anything, so a late import
 inside a function counts as much as one at the top of a module.
 """
@@ -19,10 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
 # Each layer, and the finucity layers it must not import.
 FORBIDDEN: dict[str, set[str]] = {
-    "models/config": {"db", "finance", "services", "api", "states", "components", "pages", "app"},
-    "db": {"finance", "services", "api", "states", "components", "pages", "app"},
-    "finance": {"db", "services", "api", "states", "components", "pages", "app"},
-    "services": {"api", "states", "components", "pages", "app"},
+    "models/config": {"db", "finance", "services", "web", "api", "states", "components", "pages", "app"},
+    "db": {"finance", "services", "web", "api", "states", "components", "pages", "app"},
+    "finance": {"db", "services", "web", "api", "states", "components", "pages", "app"},
+    "services": {"web", "api", "states", "components", "pages", "app"},
+    "web": {"db", "api", "states", "components", "pages", "app"},
     "states": {"api", "pages", "app"},
     "components": {"pages", "app"},
     "api": {"states", "components", "pages", "app"},
@@ -30,24 +32,19 @@ FORBIDDEN: dict[str, set[str]] = {
     "app": set(),
 }
 # Layers that stay plain Python: no Reflex anywhere below the states.
-NO_REFLEX = {"models/config", "db", "finance", "services"}
+NO_REFLEX = {"models/config", "db", "finance", "services", "web"}
 # Layers that may use nothing outside the standard library (and the layers they may import).
 STDLIB_ONLY = {"finance"}
 
 # Known edges against the order, each to be removed, never added to.
-ALLOWED: set[tuple[str, str]] = {
-    # being fixed on main
-    ("finucity.states.auth", "finucity.api.cookies"),
-    ("finucity.states.session", "finucity.api.cookies"),
-    ("finucity.states.chat", "finucity.app"),
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def layer_of(module: str) -> str:
     parts = module.split(".")
     if parts[1:2] in (["models"], ["config"]):
         return "models/config"
-    if parts[1:2] in (["db"], ["finance"], ["services"], ["api"], ["states"], ["components"], ["pages"]):
+    if parts[1:2] in (["db"], ["finance"], ["services"], ["web"], ["api"], ["states"], ["components"], ["pages"]):
         return parts[1]
     # finucity itself, finucity.app and finucity.__main__ put everything together; so
     # does any new top-level module until it is given a layer above.
