@@ -18,13 +18,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run dev test install install-dev browser migrate bench clean help
+.PHONY: run dev test lint format install install-dev browser migrate bench clean help
 
 help:
 	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
 	@echo "make test   - install and run the whole test suite (browser tests included)"
 	@echo "make dev    - hot-reloading development server (pages :$(PORT), backend :8000)"
 	@echo "make bench  - streaming benchmarks (prints numbers)"
+	@echo "make lint   - ruff check and format check (part of make test)"
+	@echo "make format - let ruff fix what it can and format the tree"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +61,17 @@ run: migrate
 dev: migrate
 	BACKEND_PORT=8000 $(BIN)/reflex run --env dev --frontend-port $(PORT) --backend-port 8000
 
-test: install-dev
+test: install-dev lint
 	$(BIN)/python -m pytest
+
+# Style is checked by a machine: CI refuses code that ruff would change.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: install-dev
 	$(BIN)/python bench/stream_bench.py

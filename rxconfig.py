@@ -9,11 +9,11 @@ os.environ.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/")
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 
-import reflex as rx  # noqa: E402
-from reflex.plugins.sitemap import SitemapPlugin  # noqa: E402
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
 
-from finucity.components.theme import RADIX_THEME  # noqa: E402
-from finucity.config import get_settings  # noqa: E402
+from finucity.components.theme import RADIX_THEME
+from finucity.config import get_settings
 
 settings = get_settings()
 port = int(os.environ.get("PORT", settings.port))

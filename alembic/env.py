@@ -2,11 +2,11 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import finucity.models  # noqa: F401  (registers the tables)
+from alembic import context
 from finucity.db import current_url
 
 config = context.config

@@ -28,11 +28,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from tests.fakes.fake_openai import FakeOpenAI, Script  # noqa: E402
-from tests.support.live_server import run_async, run_live_server  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.fakes.fake_openai import FakeOpenAI, Script
+from tests.support.live_server import run_async, run_live_server
 
 TOKENS = 2000
 PROVIDER_FIRST_TOKEN_S = 0.25
@@ -155,7 +155,10 @@ def report(name: str, r: dict) -> None:
     print(f"  answer                     {r['answer_chars']:>10,} characters ({TOKENS:,} tokens)")
     print(f"  websocket bytes received   {r['bytes']:>10,}")
     print(f"  websocket frames received  {r['frames']:>10,}")
-    print(f"  Send -> first token        {r['first_token_ms']:>10.0f} ms  (provider's own: {PROVIDER_FIRST_TOKEN_S * 1000:.0f} ms)")
+    print(
+        f"  Send -> first token        {r['first_token_ms']:>10.0f} ms"
+        f"  (provider's own: {PROVIDER_FIRST_TOKEN_S * 1000:.0f} ms)"
+    )
     print(f"  added by the app           {r['added_ms']:>10.0f} ms")
     print(f"  tokens rendered per second {r['tokens_per_s']:>10.0f}")
 

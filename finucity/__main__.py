@@ -50,7 +50,10 @@ def _migrate(_: argparse.Namespace) -> int:
 def _check_config(_: argparse.Namespace) -> int:
     settings = get_settings()  # raises with a clear message when invalid
     mode = "offline assistant" if settings.offline_mode else f"{settings.ai_model} at {settings.ai_base_url}"
-    print(f"ENV={settings.env} database={settings.sync_database_url.split('@')[-1]} redis={'on' if settings.redis_url else 'off'} ai={mode}")
+    print(
+        f"ENV={settings.env} database={settings.sync_database_url.split('@')[-1]} "
+        f"redis={'on' if settings.redis_url else 'off'} ai={mode}"
+    )
     return 0
 
 

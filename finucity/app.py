@@ -45,8 +45,18 @@ app.register_lifespan_task(_service_lifecycle)
 app.add_middleware(TabBoundary())
 
 app.add_page(index_page, route="/", title=TITLE, description=DESCRIPTION, on_load=SessionState.redirect_signed_in)
-app.add_page(login_page, route="/login", title="Sign in · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_login)
-app.add_page(signup_page, route="/signup", title="Create your account · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_signup)
+app.add_page(
+    login_page, route="/login", title="Sign in · Finucity AI", description=DESCRIPTION, on_load=AuthFormState.load_login
+)
+app.add_page(
+    signup_page,
+    route="/signup",
+    title="Create your account · Finucity AI",
+    description=DESCRIPTION,
+    on_load=AuthFormState.load_signup,
+)
 # One page for /chat and /chat/<id>: moving between conversations (or to a new
 # chat) keeps the page mounted, so nothing flashes and typed text stays.
-app.add_page(chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ConversationState.load_page)
+app.add_page(
+    chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ConversationState.load_page
+)

@@ -52,7 +52,7 @@ def _redacting_record_factory(*args, **kwargs) -> logging.LogRecord:
     record = _base_factory(*args, **kwargs)
     try:
         message = record.getMessage()
-    except Exception:  # a bad format string: let logging report it as usual
+    except Exception:  # noqa: BLE001 (a bad format string: let logging report it as usual)
         return record
     clean = redact(message)
     if clean != message:

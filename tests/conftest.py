@@ -161,9 +161,13 @@ class People:
 
     password = "correct horse battery"
 
-    async def user(self, email: str | None = None, *, name: str = "Asha Verma", admin: bool = False) -> tuple[User, Actor]:
+    async def user(
+        self, email: str | None = None, *, name: str = "Asha Verma", admin: bool = False
+    ) -> tuple[User, Actor]:
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
-        user = await accounts.create_user(Actor(channel="cli"), email=email, password=self.password, full_name=name, admin=admin)
+        user = await accounts.create_user(
+            Actor(channel="cli"), email=email, password=self.password, full_name=name, admin=admin
+        )
         return user, Actor(channel="api", ip="203.0.113.7").as_user(user)
 
 

@@ -161,8 +161,7 @@ def test_no_import_cycles_between_finucity_modules():
     graph = {source: {t for t in targets if (source, t) not in ALLOWED} for source, targets in internal.items()}
     found = cycles(graph)
     message = "\n\n".join(
-        "Import cycle:\n" + _edges((a, b) for a in component for b in graph[a] if b in component)
-        for component in found
+        "Import cycle:\n" + _edges((a, b) for a in component for b in graph[a] if b in component) for component in found
     )
     assert not found, message
 

@@ -15,8 +15,10 @@ COOKIE = "finucity_session=s3cr3t-session-value; finucity_flash=flash-value"
     "line, secrets",
     [
         # Reflex's repr of an event's router data.
-        (f"Event(name='x', router_data={{'headers': {{'cookie': '{COOKIE}', 'host': 'a'}}, 'token': 'tab-123'}})",
-         ["s3cr3t-session-value", "flash-value", "tab-123"]),
+        (
+            f"Event(name='x', router_data={{'headers': {{'cookie': '{COOKIE}', 'host': 'a'}}, 'token': 'tab-123'}})",
+            ["s3cr3t-session-value", "flash-value", "tab-123"],
+        ),
         # JSON.
         ('{"authorization": "Bearer sk-live-abc", "client_token": "tab-456"}', ["sk-live-abc", "tab-456"]),
         # A header line and a bare bearer token.
@@ -26,8 +28,10 @@ COOKIE = "finucity_session=s3cr3t-session-value; finucity_flash=flash-value"
         ("GET /_event/?EIO=4&token=tab-789&transport=websocket", ["tab-789"]),
         ("api_key=sk-proj-xyz password=hunter2", ["sk-proj-xyz", "hunter2"]),
         # What a person typed, in an event Reflex could not handle.
-        ("Error for Event(name='a.b', router_data={}, payload={'text': 'my salary is 12 lakh'}) [txid=1]:",
-         ["my salary is 12 lakh"]),
+        (
+            "Error for Event(name='a.b', router_data={}, payload={'text': 'my salary is 12 lakh'}) [txid=1]:",
+            ["my salary is 12 lakh"],
+        ),
     ],
 )
 def test_redact_masks_every_secret(line, secrets):

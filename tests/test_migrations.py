@@ -60,7 +60,9 @@ def test_the_models_match_the_migrations(empty_database):
     finally:
         engine.dispose()
     # SQLite reflects the DESC expression index as plain columns; the name is what matters.
-    meaningful = [d for d in diff if not (d[0] in ("add_index", "remove_index") and d[1].name == "ix_conversations_user_updated")]
+    meaningful = [
+        d for d in diff if not (d[0] in ("add_index", "remove_index") and d[1].name == "ix_conversations_user_updated")
+    ]
     assert meaningful == []
 
 

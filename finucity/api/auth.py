@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from finucity.api import cookies
-from finucity.web.cookies import FLASH_COOKIE, SESSION_COOKIE
 from finucity.api.deps import Caller, base_actor, current_caller, optional_caller
 from finucity.api.errors import ApiError
 from finucity.api.schemas import AuthResponse, LoginRequest, Ok, SignupRequest, UserOut
@@ -22,10 +21,10 @@ from finucity.config import get_settings
 from finucity.models import User
 from finucity.services import accounts, security
 from finucity.services.errors import ServiceError
+from finucity.web.cookies import FLASH_COOKIE, SESSION_COOKIE
 
 router = APIRouter(tags=["auth"])
 forms = APIRouter(include_in_schema=False)
-
 
 
 def user_out(user: User) -> UserOut:
@@ -64,7 +63,9 @@ def _signed_in_response(result: accounts.SignedIn, status: int = 200) -> JSONRes
 async def api_signup(body: SignupRequest, request: Request):
     """Create an account (role `user`) and sign in: sets the session cookie."""
     _check_origin(request)
-    result = await accounts.sign_up(base_actor(request), email=body.email, password=body.password, full_name=body.full_name)
+    result = await accounts.sign_up(
+        base_actor(request), email=body.email, password=body.password, full_name=body.full_name
+    )
     return _signed_in_response(result, status=201)
 
 

@@ -29,7 +29,9 @@ SSE_INTERVAL_S = 0.05
 async def send_message(body: SendMessageRequest, actor: Actor = Depends(current_actor)):
     """Ask a question and wait for the whole answer."""
     started = time.perf_counter()
-    turn = await chat.send_message(actor, message=body.message, conversation_id=body.conversation_id, category=body.category)
+    turn = await chat.send_message(
+        actor, message=body.message, conversation_id=body.conversation_id, category=body.category
+    )
     await turn.generation.wait()
     g = turn.generation
     elapsed_ms = int((time.perf_counter() - started) * 1000)
@@ -76,7 +78,9 @@ def _sse(payload: dict) -> str:
 )
 async def send_message_stream(body: SendMessageRequest, actor: Actor = Depends(current_actor)):
     """Ask a question and receive the answer as it is written (SSE)."""
-    turn = await chat.send_message(actor, message=body.message, conversation_id=body.conversation_id, category=body.category)
+    turn = await chat.send_message(
+        actor, message=body.message, conversation_id=body.conversation_id, category=body.category
+    )
 
     async def events() -> AsyncIterator[str]:
         # Every event is either content, done or error, exactly as the spec's

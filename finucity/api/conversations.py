@@ -29,7 +29,6 @@ from finucity.services.context import Actor
 router = APIRouter()
 
 
-
 def conversation_out(c: Conversation) -> ConversationOut:
     return ConversationOut(**conversations.conversation_dict(c))
 
@@ -102,7 +101,12 @@ async def delete_conversation(conversation_id: str, actor: Actor = Depends(curre
 @router.get(
     "/conversation/{conversation_id}/export",
     responses={
-        200: {"content": {"text/markdown": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+        200: {
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            }
+        },
     },
     tags=["conversations"],
 )
@@ -119,7 +123,9 @@ async def export_conversation(
 # --- the account -----------------------------------------------------------------------------------
 
 
-@router.get("/me/export", responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}}, tags=["account"])
+@router.get(
+    "/me/export", responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}}, tags=["account"]
+)
 async def export_me(actor: Actor = Depends(current_actor)):
     """All of your data as JSON: profile, tokens (not their secrets), conversations."""
     import json

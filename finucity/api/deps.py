@@ -12,10 +12,10 @@ import dataclasses
 
 from fastapi import Depends, Request
 
-from finucity.web.cookies import SESSION_COOKIE
 from finucity.api.errors import ApiError
 from finucity.services import accounts, security
 from finucity.services.context import Actor
+from finucity.web.cookies import SESSION_COOKIE
 
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -68,9 +68,9 @@ async def optional_caller(request: Request) -> Caller | None:
 async def current_caller(request: Request, caller: Caller | None = Depends(optional_caller)) -> Caller:
     if caller is None:
         raise ApiError(401, "Please sign in, or send an API token as 'Authorization: Bearer ...'.")
-    if caller.via == "cookie" and request.method not in SAFE_METHODS:
-        if not security.csrf_matches(caller.session_id or "", request.headers.get(CSRF_HEADER)):
-            raise ApiError(403, "Missing or invalid CSRF token. Send the X-CSRF-Token header from /api/auth/me.")
+    unsafe_with_cookie = caller.via == "cookie" and request.method not in SAFE_METHODS
+    if unsafe_with_cookie and not security.csrf_matches(caller.session_id or "", request.headers.get(CSRF_HEADER)):
+        raise ApiError(403, "Missing or invalid CSRF token. Send the X-CSRF-Token header from /api/auth/me.")
     return caller
 
 

@@ -24,7 +24,9 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_response(request: Request, status: int, message: str, *, field: str | None = None, headers: dict | None = None) -> JSONResponse:
+def error_response(
+    request: Request, status: int, message: str, *, field: str | None = None, headers: dict | None = None
+) -> JSONResponse:
     body = {"success": False, "error": message}
     if field:
         body["field"] = field
@@ -68,7 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         first = errors[0] if errors else {}
         field = _field_of(tuple(first.get("loc", ())))
-        if first.get("type") in ("json_invalid",) or field is None and first.get("type") == "missing":
+        if first.get("type") in ("json_invalid",) or (field is None and first.get("type") == "missing"):
             message = "The request body must be a JSON object."
             field = None
         else:
@@ -79,5 +81,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         messages = {404: "Not found", 405: "Method not allowed"}
-        return error_response(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), headers=getattr(exc, "headers", None))
-
+        return error_response(
+            request,
+            exc.status_code,
+            messages.get(exc.status_code, str(exc.detail)),
+            headers=getattr(exc, "headers", None),
+        )

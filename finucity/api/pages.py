@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from finucity.web.cookies import SESSION_COOKIE, cookie_value
 from finucity.services import accounts
+from finucity.web.cookies import SESSION_COOKIE, cookie_value
 
 PROTECTED_PREFIXES = ("/chat", "/admin")
 NOT_PAGES = ("/chat/api/",)
@@ -34,9 +34,17 @@ class PageGuardMiddleware:
             accepts_html = b"text/html" in headers.get(b"accept", b"")
             token = cookie_value(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE)
             if accepts_html and await accounts.resolve_session(token) is None:
-                target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
+                target = scope["path"] + (
+                    f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else ""
+                )
                 location = f"/login?next={quote(target, safe='/')}"
-                await send({"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 303,
+                        "headers": [(b"location", location.encode()), (b"content-length", b"0")],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b""})
                 return
         await self.app(scope, receive, send)

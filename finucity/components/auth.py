@@ -15,7 +15,11 @@ from finucity.states.auth import AuthFormState
 _FORGET_TAB = "try{window.sessionStorage.removeItem('token')}catch(e){}"
 
 FEATURES = [
-    ("receipt-indian-rupee", "Income tax, both regimes", "Slabs, deductions and what you would owe, worked out in rupees."),
+    (
+        "receipt-indian-rupee",
+        "Income tax, both regimes",
+        "Slabs, deductions and what you would owe, worked out in rupees.",
+    ),
     ("file-spreadsheet", "GST without the jargon", "Registration, returns and due dates explained step by step."),
     ("trending-up", "Investments that fit you", "PPF, ELSS, NPS, SIPs and EMIs with real numbers."),
     ("shield-check", "Private by design", "Your conversations are yours alone, encrypted in transit."),
@@ -111,16 +115,34 @@ def login_form() -> rx.Component:
         backend_form(
             rx.cond(
                 s.signed_out,
-                rx.el.div(rx.icon("log-out", size=18), rx.el.span("You have been signed out."), class_name="fc-alert fc-alert-info"),
+                rx.el.div(
+                    rx.icon("log-out", size=18),
+                    rx.el.span("You have been signed out."),
+                    class_name="fc-alert fc-alert-info",
+                ),
             ),
             error_alert(s.error),
             _field(
                 "Email",
-                _input("email", type_="email", autocomplete="username", required=True, default_value=s.email, placeholder="you@example.com", auto_focus=True),
+                _input(
+                    "email",
+                    type_="email",
+                    autocomplete="username",
+                    required=True,
+                    default_value=s.email,
+                    placeholder="you@example.com",
+                    auto_focus=True,
+                ),
             ),
             _field(
                 "Password",
-                _input("password", type_="password", autocomplete="current-password", required=True, placeholder="Your password"),
+                _input(
+                    "password",
+                    type_="password",
+                    autocomplete="current-password",
+                    required=True,
+                    placeholder="Your password",
+                ),
             ),
             rx.el.input(type="hidden", name="next", value=s.next_path),
             rx.el.button("Sign in", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"),
@@ -131,7 +153,9 @@ def login_form() -> rx.Component:
         ),
         rx.el.p(
             "New to Finucity? ",
-            rx.el.a("Create an account", href=rx.cond(s.next_path == "/chat", "/signup", "/signup?next=" + s.next_path)),
+            rx.el.a(
+                "Create an account", href=rx.cond(s.next_path == "/chat", "/signup", "/signup?next=" + s.next_path)
+            ),
             class_name="fc-auth-switch",
         ),
     )
@@ -146,19 +170,47 @@ def signup_form() -> rx.Component:
             error_alert(s.error),
             _field(
                 "Full name",
-                _input("full_name", type_="text", autocomplete="name", required=True, default_value=s.full_name, placeholder="Priya Sharma", max_length=200, invalid=s.error_field == "full_name", auto_focus=True),
+                _input(
+                    "full_name",
+                    type_="text",
+                    autocomplete="name",
+                    required=True,
+                    default_value=s.full_name,
+                    placeholder="Priya Sharma",
+                    max_length=200,
+                    invalid=s.error_field == "full_name",
+                    auto_focus=True,
+                ),
             ),
             _field(
                 "Email",
-                _input("email", type_="email", autocomplete="email", required=True, default_value=s.email, placeholder="you@example.com", invalid=s.error_field == "email"),
+                _input(
+                    "email",
+                    type_="email",
+                    autocomplete="email",
+                    required=True,
+                    default_value=s.email,
+                    placeholder="you@example.com",
+                    invalid=s.error_field == "email",
+                ),
             ),
             _field(
                 "Password",
-                _input("password", type_="password", autocomplete="new-password", required=True, min_length=10, placeholder="At least 10 characters", invalid=s.error_field == "password"),
+                _input(
+                    "password",
+                    type_="password",
+                    autocomplete="new-password",
+                    required=True,
+                    min_length=10,
+                    placeholder="At least 10 characters",
+                    invalid=s.error_field == "password",
+                ),
                 help_text="Use 10 or more characters. A short sentence is easy to remember and hard to guess.",
             ),
             rx.el.input(type="hidden", name="next", value=s.next_path),
-            rx.el.button("Create account", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"),
+            rx.el.button(
+                "Create account", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"
+            ),
             path="/auth/signup",
             forget_tab=True,
             class_name="fc-form",
@@ -170,7 +222,8 @@ def signup_form() -> rx.Component:
             class_name="fc-auth-switch",
         ),
         rx.el.p(
-            "Finucity gives general information, not professional advice. By creating an account you agree to use it responsibly.",
+            "Finucity gives general information, not professional advice. "
+            "By creating an account you agree to use it responsibly.",
             class_name="fc-fineprint",
         ),
     )
@@ -183,5 +236,3 @@ def logout_button() -> rx.Component:
         forget_tab=True,
         style={"margin": 0},
     )
-
-

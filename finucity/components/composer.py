@@ -27,7 +27,11 @@ def _notice() -> rx.Component:
     return rx.cond(
         ConversationState.notice != "",
         rx.el.div(
-            rx.el.div(rx.icon("circle-alert", size=16), rx.el.span(ConversationState.notice), style={"display": "flex", "gap": "8px"}),
+            rx.el.div(
+                rx.icon("circle-alert", size=16),
+                rx.el.span(ConversationState.notice),
+                style={"display": "flex", "gap": "8px"},
+            ),
             icon_button("x", "Dismiss", size=14, on_click=ConversationState.dismiss_notice),
             class_name="fc-alert fc-alert-error fc-notice",
             role="alert",
@@ -69,7 +73,8 @@ def composer_bar() -> rx.Component:
                 hint="Enter to send · Shift+Enter for a new line",
             ),
             rx.el.div(
-                "Finucity AI can make mistakes. It gives general information, not professional tax or investment advice.",
+                "Finucity AI can make mistakes. "
+                "It gives general information, not professional tax or investment advice.",
                 class_name="fc-disclaimer",
             ),
             class_name="fc-composer-inner",

@@ -24,7 +24,9 @@ def rename_dialog() -> rx.Component:
                 ),
                 rx.flex(
                     rx.dialog.close(rx.el.button("Cancel", type="button", class_name="fc-btn fc-btn-ghost fc-btn-sm")),
-                    rx.el.button("Save", type="submit", class_name="fc-btn fc-btn-primary fc-btn-sm", id="fc-rename-save"),
+                    rx.el.button(
+                        "Save", type="submit", class_name="fc-btn fc-btn-primary fc-btn-sm", id="fc-rename-save"
+                    ),
                     gap="8px",
                     justify="end",
                     margin_top="16px",
@@ -43,10 +45,16 @@ def delete_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Delete this conversation?"),
             rx.alert_dialog.description(
-                rx.el.span("“", ConversationDialogsState.delete_title, "” and all its messages will be deleted for good. This cannot be undone."),
+                rx.el.span(
+                    "“",
+                    ConversationDialogsState.delete_title,
+                    "” and all its messages will be deleted for good. This cannot be undone.",
+                ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.el.button("Cancel", type="button", class_name="fc-btn fc-btn-ghost fc-btn-sm")),
+                rx.alert_dialog.cancel(
+                    rx.el.button("Cancel", type="button", class_name="fc-btn fc-btn-ghost fc-btn-sm")
+                ),
                 rx.alert_dialog.action(
                     rx.el.button(
                         rx.icon("trash-2", size=14),

@@ -9,8 +9,8 @@ import reflex as rx
 from finucity.components.client import chat_viewport, fin_copy, fin_markdown, local_time
 from finucity.models import MessageRole, MessageStatus
 from finucity.states.conversation import ConversationState
-from finucity.states.session import SessionState
 from finucity.states.rows import MessageRow
+from finucity.states.session import SessionState
 
 
 def _avatar_user() -> rx.Component:
@@ -31,7 +31,12 @@ def _header(role_label: str, created_at) -> rx.Component:
 
 def _action(icon: str, label: str, on_click, test_id: str) -> rx.Component:
     return rx.el.button(
-        rx.icon(icon, size=14), rx.el.span(label), type="button", on_click=on_click, class_name="fc-action", data_testid=test_id
+        rx.icon(icon, size=14),
+        rx.el.span(label),
+        type="button",
+        on_click=on_click,
+        class_name="fc-action",
+        data_testid=test_id,
     )
 
 
@@ -43,7 +48,10 @@ def user_message(content, created_at, *, editable=False) -> rx.Component:
             rx.el.div(content, class_name="fc-bubble fc-bubble-user", data_testid="user-bubble"),
             rx.cond(
                 editable & ~ConversationState.is_streaming,
-                rx.el.div(_action("pencil", "Edit", ConversationState.edit_last_question, "edit-question"), class_name="fc-msg-actions"),
+                rx.el.div(
+                    _action("pencil", "Edit", ConversationState.edit_last_question, "edit-question"),
+                    class_name="fc-msg-actions",
+                ),
             ),
             class_name="fc-msg-body",
         ),
@@ -58,11 +66,22 @@ def _status_line(message: MessageRow) -> rx.Component:
         rx.cond(
             failed,
             rx.el.div(
-                rx.el.div(rx.icon("circle-alert", size=16), rx.el.span(message.error), class_name="fc-msg-error", data_testid="answer-error"),
+                rx.el.div(
+                    rx.icon("circle-alert", size=16),
+                    rx.el.span(message.error),
+                    class_name="fc-msg-error",
+                    data_testid="answer-error",
+                ),
                 class_name="fc-msg-status",
             ),
         ),
-        rx.cond(stopped, rx.el.div(rx.el.span("Stopped", class_name="fc-tag fc-tag-neutral", data_testid="stopped-tag"), class_name="fc-msg-status")),
+        rx.cond(
+            stopped,
+            rx.el.div(
+                rx.el.span("Stopped", class_name="fc-tag fc-tag-neutral", data_testid="stopped-tag"),
+                class_name="fc-msg-status",
+            ),
+        ),
     )
 
 
@@ -83,7 +102,9 @@ def assistant_message(message: MessageRow) -> rx.Component:
                 rx.cond(message.content != "", fin_copy(content=message.content, label="Copy")),
                 rx.cond(
                     message.is_last_answer & ~ConversationState.is_streaming,
-                    _action("refresh-cw", rx.cond(failed, "Retry", "Regenerate"), ConversationState.regenerate, "regenerate"),
+                    _action(
+                        "refresh-cw", rx.cond(failed, "Retry", "Regenerate"), ConversationState.regenerate, "regenerate"
+                    ),
                 ),
                 class_name="fc-msg-actions",
             ),
@@ -123,7 +144,10 @@ def message_list(*lead: rx.Component) -> rx.Component:
     return chat_viewport(
         *lead,
         rx.foreach(ConversationState.messages, message_item),
-        rx.cond(ConversationState.pending_question != "", user_message(ConversationState.pending_question, ConversationState.pending_question_at)),
+        rx.cond(
+            ConversationState.pending_question != "",
+            user_message(ConversationState.pending_question, ConversationState.pending_question_at),
+        ),
         rx.cond(ConversationState.is_streaming, streaming_message()),
         reset_key=ConversationState.current_id,
         follow=~ConversationState.show_welcome & ~ConversationState.not_found,

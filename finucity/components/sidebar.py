@@ -9,11 +9,11 @@ from finucity.components.brand import logo
 from finucity.components.buttons import icon_button
 from finucity.components.client import local_time
 from finucity.services.ai.categories import CATEGORY_LABELS
-from finucity.states.dialogs import ConversationDialogsState
 from finucity.states.conversation import ConversationState
+from finucity.states.dialogs import ConversationDialogsState
+from finucity.states.rows import ConversationRow
 from finucity.states.session import SessionState
 from finucity.states.sidebar import SidebarState
-from finucity.states.rows import ConversationRow
 
 
 def _filter_chip(label: str, value: str) -> rx.Component:
@@ -29,7 +29,11 @@ def _filter_chip(label: str, value: str) -> rx.Component:
 def _filters() -> rx.Component:
     return rx.el.div(
         _filter_chip("All", ""),
-        *[_filter_chip(label, category.value) for category, label in CATEGORY_LABELS.items() if category.value != "general"],
+        *[
+            _filter_chip(label, category.value)
+            for category, label in CATEGORY_LABELS.items()
+            if category.value != "general"
+        ],
         class_name="fc-chips",
         role="toolbar",
         aria_label="Filter by category",

@@ -20,7 +20,9 @@ SUGGESTIONS: list[tuple[Category, str]] = [
 
 def _card(category: Category, text: str) -> rx.Component:
     return rx.el.button(
-        rx.el.span(rx.icon(CATEGORY_ICONS[category.value], size=14), CATEGORY_LABELS[category], class_name="fc-suggestion-head"),
+        rx.el.span(
+            rx.icon(CATEGORY_ICONS[category.value], size=14), CATEGORY_LABELS[category], class_name="fc-suggestion-head"
+        ),
         rx.el.span(text),
         type="button",
         class_name="fc-suggestion",
@@ -32,7 +34,13 @@ def _card(category: Category, text: str) -> rx.Component:
 def welcome() -> rx.Component:
     return rx.el.section(
         rx.el.div(rx.icon("sparkles", size=26), class_name="fc-welcome-mark"),
-        rx.el.h1(rx.cond(SessionState.user_first_name != "", "Hello " + SessionState.user_first_name + ", how can I help?", "How can I help?")),
+        rx.el.h1(
+            rx.cond(
+                SessionState.user_first_name != "",
+                "Hello " + SessionState.user_first_name + ", how can I help?",
+                "How can I help?",
+            )
+        ),
         rx.el.p(
             "Ask about income tax, GST, investments, business finance or insurance. "
             "Answers come with worked examples in rupees and the next steps to take."
@@ -47,7 +55,9 @@ def not_found() -> rx.Component:
         rx.icon("message-square-text", size=34, color="var(--fc-gold)"),
         rx.el.h2("Conversation not found"),
         rx.el.p("It may have been deleted, or the link is not for your account."),
-        rx.el.button("Start a new chat", type="button", class_name="fc-btn fc-btn-primary", on_click=ConversationState.new_chat),
+        rx.el.button(
+            "Start a new chat", type="button", class_name="fc-btn fc-btn-primary", on_click=ConversationState.new_chat
+        ),
         class_name="fc-notfound",
         data_testid="not-found",
     )

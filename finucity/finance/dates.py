@@ -7,7 +7,7 @@ otherwise start the new year 5.5 hours late.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -15,9 +15,9 @@ IST = ZoneInfo("Asia/Kolkata")
 
 def india_now(now: datetime | None = None) -> datetime:
     """`now` (default: the current time) in Asia/Kolkata. Naive values are taken as UTC."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(IST)
 
 

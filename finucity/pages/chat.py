@@ -19,7 +19,12 @@ from finucity.states.sidebar import SidebarState
 def _topbar() -> rx.Component:
     return rx.el.header(
         icon_button(
-            "menu", "Open menu", size=19, extra_class="fc-menu-btn", on_click=SidebarState.toggle_sidebar, data_testid="open-menu"
+            "menu",
+            "Open menu",
+            size=19,
+            extra_class="fc-menu-btn",
+            on_click=SidebarState.toggle_sidebar,
+            data_testid="open-menu",
         ),
         rx.el.div(
             # A link to a deleted (or someone else's) conversation is not a new chat.
@@ -31,7 +36,10 @@ def _topbar() -> rx.Component:
             class_name="fc-topbar-title",
             data_testid="conversation-title",
         ),
-        rx.cond(ConversationState.current_category != "", rx.el.span(ConversationState.current_category, class_name="fc-tag")),
+        rx.cond(
+            ConversationState.current_category != "",
+            rx.el.span(ConversationState.current_category, class_name="fc-tag"),
+        ),
         rx.el.div(class_name="fc-topbar-spacer"),
         rx.cond(
             ComposerState.offline,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import uuid
 from datetime import timedelta
@@ -115,7 +116,9 @@ async def _create_user(actor: Actor, *, email: str, password: str, full_name: st
 async def sign_up(actor: Actor, *, email: str, password: str, full_name: str) -> SignedIn:
     """A new account (always role `user`) and its first session."""
     await ratelimit.hit(get_settings().login_limit_ip, "signup-ip", actor.ip or "-", message=TOO_MANY_ATTEMPTS)
-    user = await _create_user(actor, email=email, password=password, full_name=full_name, role=Role.user, action="user.signup")
+    user = await _create_user(
+        actor, email=email, password=password, full_name=full_name, role=Role.user, action="user.signup"
+    )
     return await _start_session(actor.as_user(user), user)
 
 
@@ -124,7 +127,9 @@ async def create_user(actor: Actor, *, email: str, password: str, full_name: str
     if actor.channel != "cli":
         actor.require_admin()
     role = Role.admin if admin else Role.user
-    return await _create_user(actor, email=email, password=password, full_name=full_name, role=role, action="user.create")
+    return await _create_user(
+        actor, email=email, password=password, full_name=full_name, role=role, action="user.create"
+    )
 
 
 async def get_user(user_id: uuid.UUID) -> User | None:
@@ -164,10 +169,9 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
         user.password_hash if user else None, password[:MAX_PASSWORD]
     )
     if not ok or user is None or not user.is_active:
-        try:
+        # A failure that uses the last attempt is not refused itself; the next one is.
+        with contextlib.suppress(RateLimited):
             await ratelimit.hit(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
-        except RateLimited:
-            pass  # this failure used the last attempt; the next one is refused
         async with unit_of_work(actor) as uow:
             uow.audit("auth.login_failed", target_type="user", target_id=user.id if user else None, email=account_key)
         raise AuthenticationError(BAD_CREDENTIALS)
@@ -238,12 +242,22 @@ async def sign_out(actor: Actor, token: str | None) -> None:
 async def create_api_token(actor: Actor, name: str) -> NewApiToken:
     user_id = actor.require_user()
     name = single_line(
-        name, field="name", label="the token name", max_length=100, missing="Give the token a name, like 'laptop script'."
+        name,
+        field="name",
+        label="the token name",
+        max_length=100,
+        missing="Give the token a name, like 'laptop script'.",
     )
     secret = security.new_api_token()
     token = ApiToken(user_id=user_id, name=name, token_hash=security.hash_token(secret), prefix=secret[:10])
     async with unit_of_work(actor) as uow:
-        count = len((await uow.session.scalars(select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)))).all())
+        count = len(
+            (
+                await uow.session.scalars(
+                    select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                )
+            ).all()
+        )
         if count >= 20:
             raise ValidationError("You have 20 active tokens; revoke one first.", field="name")
         uow.session.add(token)
@@ -255,7 +269,9 @@ async def list_api_tokens(actor: Actor) -> list[ApiToken]:
     user_id = actor.require_user()
     async with read_only() as session:
         rows = await session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at.desc())
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
         )
         return list(rows)
 
@@ -307,7 +323,9 @@ async def export_account(actor: Actor) -> dict:
         if user is None:
             raise NotFound("Account not found")
         conversations = list(
-            await session.scalars(select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.created_at))
+            await session.scalars(
+                select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.created_at)
+            )
         )
         messages = list(
             await session.scalars(
@@ -342,7 +360,13 @@ async def export_account(actor: Actor) -> dict:
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
         "api_tokens": [
-            {"id": str(t.id), "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "revoked": t.revoked_at is not None,
+            }
             for t in tokens
         ],
         "conversations": [

@@ -53,9 +53,7 @@ def validate_message(text: object) -> str:
         raise ValidationError("Type a question before sending.", field="message")
     limit = get_settings().max_message_chars
     if len(text) > limit:
-        raise ValidationError(
-            f"The message is {len(text):,} characters long; the limit is {limit:,}.", field="message"
-        )
+        raise ValidationError(f"The message is {len(text):,} characters long; the limit is {limit:,}.", field="message")
     return text.strip()
 
 
@@ -101,7 +99,9 @@ async def _one_answer_at_a_time():
         raise
 
 
-def _begin_answer(uow, conversation: Conversation, question: Message, history: list[Message], category: Category) -> tuple[Message, list[dict]]:
+def _begin_answer(
+    uow, conversation: Conversation, question: Message, history: list[Message], category: Category
+) -> tuple[Message, list[dict]]:
     provider = get_provider()
     answer = Message(
         conversation_id=conversation.id,
@@ -156,7 +156,9 @@ async def send_message(
             await _busy_guard(uow.session, conversation.id)
             earlier = list(
                 await uow.session.scalars(
-                    select(Message).where(Message.conversation_id == conversation.id).order_by(Message.created_at, Message.id)
+                    select(Message)
+                    .where(Message.conversation_id == conversation.id)
+                    .order_by(Message.created_at, Message.id)
                 )
             )
             if conversation.category == Category.general.value and resolved != Category.general:
@@ -191,12 +193,12 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
         await _busy_guard(uow.session, conversation.id)
         messages = list(
             await uow.session.scalars(
-                select(Message).where(Message.conversation_id == conversation.id).order_by(Message.created_at, Message.id)
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.created_at, Message.id)
             )
         )
-        last_question_index = max(
-            (i for i, m in enumerate(messages) if m.role == MessageRole.user.value), default=None
-        )
+        last_question_index = max((i for i, m in enumerate(messages) if m.role == MessageRole.user.value), default=None)
         if last_question_index is None:
             raise NotFound("There is no question to answer again in this conversation.")
         question = messages[last_question_index]

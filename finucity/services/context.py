@@ -53,7 +53,14 @@ class Actor:
         return user_id
 
     @classmethod
-    def anonymous(cls, *, ip: str | None = None, user_agent: str | None = None, channel: Channel = "system", request_id: str | None = None) -> Actor:
+    def anonymous(
+        cls,
+        *,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        channel: Channel = "system",
+        request_id: str | None = None,
+    ) -> Actor:
         return cls(ip=ip, user_agent=user_agent, channel=channel, request_id=request_id)
 
     def as_user(self, user) -> Actor:

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, func, or_, select
 
@@ -98,7 +98,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         if when.tzinfo is None:
             raise ValueError
         # Times that cannot be expressed in UTC (year 1 at +05:30) are not ours.
-        return when.astimezone(timezone.utc), uuid.UUID(ident)
+        return when.astimezone(UTC), uuid.UUID(ident)
     except (ValueError, UnicodeDecodeError, OverflowError):
         raise ValidationError("The cursor is not valid; start from the first page.", field="cursor") from None
 
@@ -143,9 +143,7 @@ async def list_conversations(
             or_(Conversation.updated_at < when, and_(Conversation.updated_at == when, Conversation.id < ident))
         )
 
-    message_count = (
-        select(func.count(Message.id)).where(Message.conversation_id == Conversation.id).scalar_subquery()
-    )
+    message_count = select(func.count(Message.id)).where(Message.conversation_id == Conversation.id).scalar_subquery()
     preview = (
         select(func.substr(Message.content, 1, PREVIEW_CHARS + 40))
         .where(Message.conversation_id == Conversation.id, Message.content != "")
@@ -228,7 +226,9 @@ async def delete_conversation(actor: Actor, conversation_id: object) -> None:
     """Delete a conversation with its messages. An answer still streaming stops."""
     async with unit_of_work(actor) as uow:
         conversation = await get_owned(uow.session, actor, conversation_id)
-        count = await uow.session.scalar(select(func.count(Message.id)).where(Message.conversation_id == conversation.id))
+        count = await uow.session.scalar(
+            select(func.count(Message.id)).where(Message.conversation_id == conversation.id)
+        )
         await uow.session.execute(delete(Message).where(Message.conversation_id == conversation.id))
         await uow.session.execute(delete(Conversation).where(Conversation.id == conversation.id))
         uow.audit(

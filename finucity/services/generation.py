@@ -259,7 +259,9 @@ def live(message_id: uuid.UUID) -> Generation | None:
     return _LIVE.get(message_id)
 
 
-def start(*, message_id: uuid.UUID, conversation_id: uuid.UUID, prompt: list[dict], provider: ChatProvider) -> Generation:
+def start(
+    *, message_id: uuid.UUID, conversation_id: uuid.UUID, prompt: list[dict], provider: ChatProvider
+) -> Generation:
     return Generation(message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider).start()
 
 
@@ -306,13 +308,15 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
         async with read_only() as session:
             row = (
                 await session.execute(
-                    select(Message.content, Message.status, Message.error, Message.updated_at, Message.conversation_id).where(
-                        Message.id == message_id
-                    )
+                    select(
+                        Message.content, Message.status, Message.error, Message.updated_at, Message.conversation_id
+                    ).where(Message.id == message_id)
                 )
             ).first()
         if row is None:
-            yield StreamUpdate(delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted.")
+            yield StreamUpdate(
+                delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted."
+            )
             return
         content, status, error, updated_at, conversation_id = row
         finished = status != MessageStatus.streaming.value

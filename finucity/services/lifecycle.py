@@ -28,7 +28,7 @@ async def warm_up() -> None:
     try:
         async with read_only() as session:
             await session.execute(text("SELECT 1"))
-    except Exception:  # the health check reports it; start-up must not die of it
+    except Exception:  # noqa: BLE001 (the health check reports it; start-up must not die of it)
         log.warning("Database not reachable at start-up")
     log.info("Ready: %s", "offline assistant" if provider.offline else f"model {provider.model}")
     del client

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.web.cookies import read_flash
 from finucity.services import security
 from finucity.states.session import SessionState, tab_only
+from finucity.web.cookies import read_flash
 
 
 class AuthFormState(SessionState):

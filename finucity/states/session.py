@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from finucity.web.cookies import SESSION_COOKIE, cookie_value
 from finucity.models import User
 from finucity.services import accounts
 from finucity.services.context import Actor
+from finucity.web.cookies import SESSION_COOKIE, cookie_value
 
 # States whose vars belong to the signed-in user (see _forget_previous_user).
 PER_USER_STATES: list[type[SessionState]] = []

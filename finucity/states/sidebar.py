@@ -66,7 +66,7 @@ class SidebarState(SessionState):
         for i, row in enumerate(rows):
             if row.id == conversation_id:
                 if i:
-                    self.conversations = [row] + rows[:i] + rows[i + 1 :]
+                    self.conversations = [row, *rows[:i], *rows[i + 1 :]]
                 return
 
     # --- events -------------------------------------------------------------------------------------

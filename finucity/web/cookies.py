@@ -23,7 +23,7 @@ def cookie_value(cookie_header: str | None, name: str) -> str | None:
     jar = SimpleCookie()
     try:
         jar.load(cookie_header)
-    except Exception:  # a malformed header from some other site's cookie
+    except Exception:  # noqa: BLE001 (a malformed header from some other site's cookie)
         return _fallback_cookie_value(cookie_header, name)
     morsel = jar.get(name)
     return morsel.value if morsel else _fallback_cookie_value(cookie_header, name)

@@ -141,7 +141,7 @@ class Api:
 
 @pytest.fixture
 async def api(app) -> AsyncIterator[Api]:
-    if db._url_override is None:  # noqa: SLF001 - the guard is the point
+    if db._url_override is None:
         pytest.fail("API tests must request `database` or `sqlite_database` before `api`")
     helper = Api(app)
     yield helper

@@ -413,24 +413,26 @@ async def test_closing_the_stream_stops_the_upstream_request_and_keeps_the_parti
     ai_fake.enqueue(Script(chunks=chunks, delay_s=0.05))
 
     received = ""
-    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as client:
-        async with client.stream(
+    async with (
+        httpx.AsyncClient(base_url=live_server.url, timeout=10) as client,
+        client.stream(
             "POST",
             "/api/send-message-stream",
             json={"message": "Tell me everything"},
             headers={"Authorization": f"Bearer {created['secret']}"},
-        ) as response:
-            assert response.status_code == 200
-            assert response.headers["content-type"].startswith("text/event-stream")
-            events = 0
-            async for line in response.aiter_lines():
-                if line.startswith("data: "):
-                    event = json.loads(line[len("data: ") :])
-                    assert "content" in event, event
-                    received += event["content"]
-                    events += 1
-                    if events == 2:
-                        break
+        ) as response,
+    ):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = 0
+        async for line in response.aiter_lines():
+            if line.startswith("data: "):
+                event = json.loads(line[len("data: ") :])
+                assert "content" in event, event
+                received += event["content"]
+                events += 1
+                if events == 2:
+                    break
             # Leaving the block closes the response mid-stream, like a closed tab.
     assert received
 

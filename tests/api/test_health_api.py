@@ -46,7 +46,7 @@ async def test_health_reports_the_configured_model_without_calling_it(database, 
 
 
 async def test_health_is_503_when_the_database_is_unreachable(database, api):
-    previous = db._url_override  # noqa: SLF001 - restored below
+    previous = db._url_override
     await db.dispose()
     db.configure(UNREACHABLE_DATABASE)
     try:

@@ -119,7 +119,7 @@ def fuzz_user(fuzz_app, sqlite_url) -> FuzzUser:
     """A fresh user with an API token and one conversation, on an emptied SQLite
     database that is only ever used from Schemathesis' loop."""
     # Private, but the only handle on the loop the ASGI transport runs the app in.
-    portal = schemathesis_asgi._get_portal()  # noqa: SLF001
+    portal = schemathesis_asgi._get_portal()
     db.configure(sqlite_url)
     try:
         portal.call(_empty_tables)

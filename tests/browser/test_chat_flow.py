@@ -59,7 +59,9 @@ def stored_messages(live_server, conversation: str) -> list[Message]:
         try:
             async with db.session_scope() as session:
                 rows = await session.scalars(
-                    select(Message).where(Message.conversation_id == uuid.UUID(conversation)).order_by(Message.created_at)
+                    select(Message)
+                    .where(Message.conversation_id == uuid.UUID(conversation))
+                    .order_by(Message.created_at)
                 )
                 return list(rows)
         finally:
@@ -120,7 +122,9 @@ def test_a_missing_conversation_is_not_called_a_new_chat(page: Page, signed_in):
 def test_stop_keeps_the_partial_answer_marked_stopped(page: Page, signed_in, live_server):
     ask(page, "Explain every section of the Income Tax Act [[fake:very-slow]]")
     bubble = page.locator("[data-testid=streaming-bubble] .fc-md")
-    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 60")
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 60"
+    )
     page.click(".fc-stop")
     stopped = wait_for_answer(page, "stopped")
     expect(stopped.locator("[data-testid=stopped-tag]")).to_be_visible()
@@ -217,7 +221,9 @@ def test_table_columns_keep_the_alignment_the_markdown_gives(page: Page, signed_
 
 def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, signed_in, live_server):
     ask(page, "A long question about NPS [[fake:very-slow]]")
-    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40")
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40"
+    )
     conversation = conversation_id(page)
     page.reload()
     page.wait_for_url(f"**/chat/{conversation}")
@@ -225,7 +231,8 @@ def test_reopening_a_conversation_mid_stream_shows_it_still_growing(page: Page, 
     streaming.wait_for()
     first = len(streaming.inner_text())
     page.wait_for_function(
-        "(n) => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > n + 40", arg=first
+        "(n) => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > n + 40",
+        arg=first,
     )
     shown = streaming.inner_text().split()
     page.click(".fc-stop")
@@ -256,7 +263,9 @@ def test_the_chat_works_on_a_phone(page: Page, signed_in):
 
 def test_closing_the_tab_loses_nothing(page: Page, signed_in, live_server, fake):
     ask(page, "Walk me through ELSS in detail [[fake:slow]]")
-    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40")
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 40"
+    )
     conversation = conversation_id(page)
     page.close()
 
@@ -278,7 +287,9 @@ def test_closing_the_tab_loses_nothing(page: Page, signed_in, live_server, fake)
 def test_stop_ends_the_upstream_request(page: Page, signed_in, fake):
     before = fake.closed_early
     ask(page, "Everything about GST input tax credit [[fake:very-slow]]")
-    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 20")
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 20"
+    )
     page.click(".fc-stop")
     fake.wait_closed_early(before + 1, timeout=5)
     wait_for_answer(page, "stopped")
@@ -328,7 +339,9 @@ def test_desktop_screens_look_finished(page: Page, signed_in):
     page.wait_for_selector("[data-testid=suggestion]")
     screenshot(page, "chat-empty-1280x800")
     ask(page, "Give me the full picture of salary tax [[fake:very-slow]]")
-    page.wait_for_function("() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 300")
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble] .fc-md')?.innerText.length || 0) > 300"
+    )
     screenshot(page, "chat-streaming-1280x800")
     page.click(".fc-stop")
     wait_for_answer(page, "stopped")
@@ -344,9 +357,14 @@ def test_scrolling_up_stops_following_and_offers_a_way_back(page: Page, signed_i
     page.set_viewport_size({"width": 1280, "height": 600})
     ask(page, "Tell me everything about HRA [[fake:very-slow]]")
     viewport = page.locator("#fc-viewport")
-    at_bottom = "(() => { const v = document.getElementById('fc-viewport'); return v.scrollHeight - v.scrollTop - v.clientHeight < 100; })()"
+    at_bottom = (
+        "(() => { const v = document.getElementById('fc-viewport');"
+        " return v.scrollHeight - v.scrollTop - v.clientHeight < 100; })()"
+    )
     # Enough text to scroll, followed all the way down.
-    page.wait_for_function("() => { const v = document.getElementById('fc-viewport'); return v.scrollHeight > v.clientHeight + 400; }")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('fc-viewport'); return v.scrollHeight > v.clientHeight + 400; }"
+    )
     assert page.evaluate(at_bottom)
     expect(page.locator(".fc-jump")).to_have_count(0)
 

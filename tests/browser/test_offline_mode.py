@@ -90,7 +90,9 @@ READ_TABLES = """
       amounts,
       broken,
       amountCells: amountCells.length,
-      amountCellsNotRight: amountCells.filter((td) => getComputedStyle(td).textAlign !== 'right').map((td) => td.textContent),
+      amountCellsNotRight: amountCells
+        .filter((td) => getComputedStyle(td).textAlign !== 'right')
+        .map((td) => td.textContent),
       insideBubble: box.left >= bubble.left && box.right <= bubble.right + 0.5,
       scrolls: wrap.scrollWidth - wrap.clientWidth > 1,
       cueLeft: cueShown(wrap.parentElement, 'left'),
@@ -122,7 +124,9 @@ def table_answers(browser: Browser, offline_server) -> Iterator[Page]:
     for number, question in enumerate(TABLE_QUESTIONS, start=1):
         box.fill(question)
         box.press("Enter")
-        expect(page.locator("[data-testid=assistant-bubble][data-status=complete]")).to_have_count(number, timeout=30_000)
+        expect(page.locator("[data-testid=assistant-bubble][data-status=complete]")).to_have_count(
+            number, timeout=30_000
+        )
     yield page
     context.close()
 

@@ -25,7 +25,6 @@ from tests.support.reflex_socket import RawTab, root_event, state_event
 from tests.support.waiting import wait_for_frame
 
 
-
 def _owner_with_a_conversation(page: Page, new_account, sign_in) -> dict[str, str]:
     """Sign in as a fresh user, ask a question, and return what must not leak."""
     name = f"Owner {uuid.uuid4().hex[:8]}"
@@ -79,7 +78,9 @@ def _leaks(frames: list[str], owner: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("event", ["hydrate", "hydrate_and_load"])
 @pytest.mark.parametrize("intruder", ["another user", "nobody"])
-def test_a_closed_tabs_token_returns_nothing_of_its_owner(page: Page, new_account, sign_in, live_server, intruder, event):
+def test_a_closed_tabs_token_returns_nothing_of_its_owner(
+    page: Page, new_account, sign_in, live_server, intruder, event
+):
     owner = _owner_with_a_conversation(page, new_account, sign_in)
     page.close()
     cookie = _cookie_of_another_user(live_server.url) if intruder == "another user" else None
@@ -136,8 +137,9 @@ LONE_SURROGATE = "tax on \ud800 salary"
 
 def _handlers_taking_text():
     """Every event handler of the app's states that takes a text (or form) argument."""
-    import finucity.app  # noqa: F401  (registers every state the app uses)
     from reflex.state import State
+
+    import finucity.app  # noqa: F401  (registers every state the app uses)
 
     def walk(state_class):
         yield state_class
@@ -151,7 +153,10 @@ def _handlers_taking_text():
         for name, handler in state_class.event_handlers.items():
             params = list(inspect.signature(handler.fn).parameters.values())[1:]
             if params and all(p.annotation in ("str", "dict", str, dict) for p in params):
-                args = {p.name: (LONE_SURROGATE if p.annotation in ("str", str) else {"title": LONE_SURROGATE}) for p in params}
+                args = {
+                    p.name: (LONE_SURROGATE if p.annotation in ("str", str) else {"title": LONE_SURROGATE})
+                    for p in params
+                }
                 found.append(pytest.param(state_class, name, args, id=f"{state_class.__name__}.{name}"))
     return found
 

@@ -7,7 +7,6 @@ is dead weight that the next reader has to puzzle over.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from finucity.config import PROJECT_ROOT
 

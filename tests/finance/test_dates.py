@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from finucity.finance.dates import assessment_year, financial_year, format_date, india_now
 
 # 20:00 UTC on 31 March is 01:30 on 1 April in India: a new financial year.
-LAST_EVENING_UTC = datetime(2027, 3, 31, 20, 0, tzinfo=timezone.utc)
-LAST_NIGHT_IN_INDIA = datetime(2027, 3, 31, 18, 0, tzinfo=timezone.utc)  # 23:30 IST, still 31 March
+LAST_EVENING_UTC = datetime(2027, 3, 31, 20, 0, tzinfo=UTC)
+LAST_NIGHT_IN_INDIA = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)  # 23:30 IST, still 31 March
 
 
 def test_india_now_is_in_india_time():
@@ -24,7 +24,7 @@ def test_a_naive_time_is_taken_as_utc():
 
 
 def test_india_now_defaults_to_the_current_time():
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     assert abs((india_now() - before).total_seconds()) < 5
 
 

@@ -94,8 +94,12 @@ async def test_nobody_chooses_a_role_at_sign_up(database):
 async def test_only_the_command_line_or_an_admin_creates_admins(database, people):
     _, member = await people.user()
     with pytest.raises(PermissionDenied):
-        await accounts.create_user(member, email="boss@example.com", password=GOOD_PASSWORD, full_name="Boss", admin=True)
-    admin = await accounts.create_user(Actor(channel="cli"), email="boss@example.com", password=GOOD_PASSWORD, full_name="Boss", admin=True)
+        await accounts.create_user(
+            member, email="boss@example.com", password=GOOD_PASSWORD, full_name="Boss", admin=True
+        )
+    admin = await accounts.create_user(
+        Actor(channel="cli"), email="boss@example.com", password=GOOD_PASSWORD, full_name="Boss", admin=True
+    )
     assert admin.role == Role.admin.value
 
 
@@ -122,11 +126,15 @@ async def test_wrong_password_and_unknown_email_get_the_same_message(database):
     # Nothing was created by the failures; both were audited.
     assert await count(UserSession) == 1
     async with read_only() as session:
-        failures = await session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "auth.login_failed"))
+        failures = await session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "auth.login_failed")
+        )
     assert failures == 2
 
 
-@pytest.mark.parametrize(("email", "password", "field"), [("", "x", "email"), ("a@b.co", "", "password"), (None, "x", "email")])
+@pytest.mark.parametrize(
+    ("email", "password", "field"), [("", "x", "email"), ("a@b.co", "", "password"), (None, "x", "email")]
+)
 async def test_sign_in_with_missing_fields_names_the_field(database, email, password, field):
     with pytest.raises(ValidationError) as caught:
         await accounts.sign_in(WEB, email=email, password=password)
@@ -153,7 +161,9 @@ async def test_repeated_failures_lock_the_account_without_revealing_it_exists(da
     assert locked.value.retry_after > 0
     # Another account is not affected.
     await sign_up(email="ravi@example.com", full_name="Ravi K")
-    assert (await accounts.sign_in(WEB, email="ravi@example.com", password=GOOD_PASSWORD)).user.email == "ravi@example.com"
+    assert (
+        await accounts.sign_in(WEB, email="ravi@example.com", password=GOOD_PASSWORD)
+    ).user.email == "ravi@example.com"
 
 
 async def test_attempts_from_one_ip_are_throttled(database, settings_env):
@@ -193,7 +203,9 @@ async def test_expired_sessions_do_not_resolve(database):
     result = await sign_up()
     async with unit_of_work(WEB) as uow:
         await uow.session.execute(
-            update(UserSession).where(UserSession.user_id == result.user.id).values(expires_at=utcnow() - timedelta(seconds=1))
+            update(UserSession)
+            .where(UserSession.user_id == result.user.id)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
         )
     assert await accounts.resolve_session(result.token) is None
 
@@ -258,7 +270,7 @@ async def test_delete_account_needs_the_password_and_removes_everything(database
 
 
 async def test_export_contains_the_profile_and_no_secrets(database, people):
-    user, actor = await people.user(email="export@example.com")
+    _, actor = await people.user(email="export@example.com")
     token = await accounts.create_api_token(actor, "phone")
     data = await accounts.export_account(actor)
     assert data["user"]["email"] == "export@example.com"
@@ -270,7 +282,11 @@ async def test_export_contains_the_profile_and_no_secrets(database, people):
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [("neha\ud800@example.com", GOOD_PASSWORD), ("neha@example.com", "pass \udfff word!"), ("ne\x00ha@example.com", GOOD_PASSWORD)],
+    [
+        ("neha\ud800@example.com", GOOD_PASSWORD),
+        ("neha@example.com", "pass \udfff word!"),
+        ("ne\x00ha@example.com", GOOD_PASSWORD),
+    ],
 )
 async def test_unstorable_characters_in_a_sign_in_are_an_ordinary_failure(database, email, password):
     await sign_up()

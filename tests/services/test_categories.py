@@ -10,14 +10,14 @@ from finucity.services.errors import ValidationError
 
 
 def test_every_category_has_its_label():
-    assert CATEGORY_LABELS == {
+    assert {
         Category.general: "General",
         Category.income_tax: "Income Tax",
         Category.gst: "GST",
         Category.investment: "Investment",
         Category.business: "Business",
         Category.insurance: "Insurance",
-    }
+    } == CATEGORY_LABELS
 
 
 @pytest.mark.parametrize(

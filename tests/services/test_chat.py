@@ -8,6 +8,7 @@ are held open with a `threading.Event` gate instead of sleeps.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import uuid
 from datetime import timedelta
@@ -89,7 +90,9 @@ async def _complete_turn(actor, ai_fake, question: str, answer: list[str], **kwa
     return turn
 
 
-async def _insert_streaming_answer(conversation_id: uuid.UUID, *, heartbeat_age: timedelta, partial: str = "") -> Message:
+async def _insert_streaming_answer(
+    conversation_id: uuid.UUID, *, heartbeat_age: timedelta, partial: str = ""
+) -> Message:
     """A question with an answer row still marked streaming, as a worker leaves it.
 
     No generation runs for it in this process; `heartbeat_age` says how long
@@ -180,7 +183,9 @@ async def test_a_new_conversation_is_titled_from_the_first_question_with_a_detec
     assert (await _conversation(plain.conversation.id)).category == "general"
 
     # A follow-up does not retitle the conversation.
-    await _complete_turn(actor, ai_fake, "And what about e-way bills?", ["Above ₹50,000."], conversation_id=gst.conversation.id)
+    await _complete_turn(
+        actor, ai_fake, "And what about e-way bills?", ["Above ₹50,000."], conversation_id=gst.conversation.id
+    )
     assert (await _conversation(gst.conversation.id)).title == "How do I claim **input tax credit** under GST?"
 
 
@@ -218,14 +223,22 @@ async def test_a_failed_answer_is_not_sent_as_history(database, people, ai_fake)
     assert failed.status == MessageStatus.failed.value
     assert failed.content == "A wrong half-answer "
 
-    await _complete_turn(actor, ai_fake, "Let me ask again: which ITR form?", ["ITR-1 if salaried."], conversation_id=first.conversation.id)
+    await _complete_turn(
+        actor,
+        ai_fake,
+        "Let me ask again: which ITR form?",
+        ["ITR-1 if salaried."],
+        conversation_id=first.conversation.id,
+    )
 
     sent = _sent(ai_fake.requests[-1])
     assert sent == [("user", "Which ITR form do I need?"), ("user", "Let me ask again: which ITR form?")]
     assert "half-answer" not in str(ai_fake.requests[-1]["messages"])
 
 
-async def test_the_history_is_trimmed_to_the_newest_turns_when_the_budget_is_small(database, people, ai_fake, settings_env):
+async def test_the_history_is_trimmed_to_the_newest_turns_when_the_budget_is_small(
+    database, people, ai_fake, settings_env
+):
     settings_env(AI_HISTORY_TOKENS="50")
     _, actor = await people.user()
     old_answer = "The oldest answer talks at length about the old regime slabs. " * 2  # ~30 tokens
@@ -272,7 +285,8 @@ async def test_a_failed_answer_is_stored_as_failed_with_a_user_safe_error(databa
         assert answer.content == "Half "  # the partial text is kept
     # The question stays, and so does the conversation.
     stored = await _messages_of(turn.conversation.id)
-    assert [(m.role, m.content, m.status) for m in stored][0] == ("user", "How much advance tax do I owe?", "complete")
+    first = stored[0]
+    assert (first.role, first.content, first.status) == ("user", "How much advance tax do I owe?", "complete")
     assert len(stored) == 2
     assert await _conversation(turn.conversation.id) is not None
 
@@ -387,7 +401,9 @@ async def test_an_answer_streaming_on_another_worker_also_makes_the_conversation
     assert await _row_counts() == before
 
 
-async def test_two_questions_sent_at_once_into_one_conversation_start_only_one_answer(database, people, ai_fake, monkeypatch):
+async def test_two_questions_sent_at_once_into_one_conversation_start_only_one_answer(
+    database, people, ai_fake, monkeypatch
+):
     """A double-click on Send (or two tabs): only one answer may be written in a conversation at a time.
 
     The two sends are lined up so that both have looked for a streaming answer
@@ -410,10 +426,9 @@ async def test_two_questions_sent_at_once_into_one_conversation_start_only_one_a
         checked += 1
         if checked >= 2:
             both_checked.set()
-        try:
+        # Serialised by the application: the other send may never get here.
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(both_checked.wait(), 1.0)
-        except TimeoutError:
-            pass  # serialised by the application: the other send is not here yet
 
     monkeypatch.setattr(chat, "_busy_guard", lined_up_guard)
     results: list = []
@@ -462,7 +477,10 @@ async def test_sending_to_a_conversation_that_is_not_yours_is_not_found(database
 
     assert await _row_counts() == before
     assert len(ai_fake.requests) == requests_before
-    assert [m.content for m in await _messages_of(theirs.conversation.id)] == ["My private question", "My private answer."]
+    assert [m.content for m in await _messages_of(theirs.conversation.id)] == [
+        "My private question",
+        "My private answer.",
+    ]
     assert (await _conversation(theirs.conversation.id)).updated_at == updated_before
 
 
@@ -501,7 +519,9 @@ async def test_regenerate_replaces_the_last_answer(database, people, ai_fake):
 async def test_regenerate_with_a_new_question_edits_the_last_question_and_answers_it(database, people, ai_fake):
     _, actor = await people.user()
     first = await _complete_turn(actor, ai_fake, "What is ELSS?", ["A tax-saving fund."])
-    second = await _complete_turn(actor, ai_fake, "Lock-in of PPF?", ["Fifteen years."], conversation_id=first.conversation.id)
+    second = await _complete_turn(
+        actor, ai_fake, "Lock-in of PPF?", ["Fifteen years."], conversation_id=first.conversation.id
+    )
 
     ai_fake.enqueue(Script(chunks=["Three years."]))
     edited = await chat.regenerate(actor, first.conversation.id, new_question="  Lock-in of ELSS?  ")
@@ -630,7 +650,9 @@ async def test_a_stale_streaming_answer_is_shown_as_interrupted_and_does_not_blo
     assert shown.content == "Half of a dead answer"  # kept
     assert (await _stored(dead.id)).status == MessageStatus.failed.value
 
-    turn = await _complete_turn(actor, ai_fake, "Next question", ["Next answer."], conversation_id=first.conversation.id)
+    turn = await _complete_turn(
+        actor, ai_fake, "Next question", ["Next answer."], conversation_id=first.conversation.id
+    )
     assert turn.conversation.id == first.conversation.id
     assert "Half of a dead answer" not in str(ai_fake.requests[-1]["messages"])
 

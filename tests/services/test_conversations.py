@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -87,7 +87,10 @@ async def _count(model, *where) -> int:
 async def _snapshot() -> dict:
     """Everything a change could touch: every conversation and message, and the audit count."""
     async with read_only() as session:
-        convs = sorted((str(c.id), c.title, c.category, c.updated_at.isoformat()) for c in await session.scalars(select(Conversation)))
+        convs = sorted(
+            (str(c.id), c.title, c.category, c.updated_at.isoformat())
+            for c in await session.scalars(select(Conversation))
+        )
         msgs = sorted((str(m.id), m.content, m.status) for m in await session.scalars(select(Message)))
     return {"conversations": convs, "messages": msgs, "audit": await _count(AuditLog)}
 
@@ -117,7 +120,9 @@ async def test_listing_shows_only_my_conversations_newest_first_with_counts_and_
     me, actor = await people.user()
     other, _ = await people.user()
     now = utcnow()
-    oldest = await _make(me.id, "Oldest", updated_at=now - timedelta(hours=3), messages=_turn("What is GST?", "A tax on supply."))
+    oldest = await _make(
+        me.id, "Oldest", updated_at=now - timedelta(hours=3), messages=_turn("What is GST?", "A tax on supply.")
+    )
     empty = await _make(me.id, "Nothing yet", updated_at=now - timedelta(hours=2))
     long_answer = "**Short answer:** " + "invest regularly in index funds " * 20
     newest = await _make(
@@ -167,7 +172,7 @@ async def test_a_new_question_moves_its_conversation_to_the_top(database, people
 async def test_paging_returns_every_conversation_exactly_once_in_order(database, people, limit):
     me, actor = await people.user()
     other, _ = await people.user()
-    base = datetime(2025, 3, 31, 18, 30, 0, tzinfo=timezone.utc)  # whole second: no microseconds at all
+    base = datetime(2025, 3, 31, 18, 30, 0, tzinfo=UTC)  # whole second: no microseconds at all
     tie = base - timedelta(hours=1)
     specs = []
     # 45 newest with distinct times, then 10 with the very same time (straddling
@@ -178,7 +183,7 @@ async def test_paging_returns_every_conversation_exactly_once_in_order(database,
     # Another user's conversations at the same moments must never show up.
     specs += [(other.id, f"Theirs {i}", stamp) for i, (_, _, stamp) in enumerate(specs[40:60])]
     ids = await _make_many(specs)
-    mine = {i: spec for i, spec in zip(ids, specs) if spec[0] == me.id}
+    mine = {i: spec for i, spec in zip(ids, specs, strict=True) if spec[0] == me.id}
     expected = sorted(mine, key=lambda i: (mine[i][2], str(i)), reverse=True)
     assert [mine[i][2] for i in expected[45:55]] == [tie] * 10
 
@@ -243,8 +248,18 @@ async def test_search_matches_titles_and_messages_case_insensitively(database, p
     other, _ = await people.user()
     now = utcnow()
     by_title = await _make(me.id, "Home Loan EMI plan", updated_at=now - timedelta(minutes=1))
-    by_question = await _make(me.id, "Untitled", updated_at=now - timedelta(minutes=2), messages=_turn("Should I prepay my HOME LOAN?", "Perhaps."))
-    by_answer = await _make(me.id, "Another", updated_at=now - timedelta(minutes=3), messages=_turn("What next?", "Prepaying a home-loan... no, a Home Loan, saves interest."))
+    by_question = await _make(
+        me.id,
+        "Untitled",
+        updated_at=now - timedelta(minutes=2),
+        messages=_turn("Should I prepay my HOME LOAN?", "Perhaps."),
+    )
+    by_answer = await _make(
+        me.id,
+        "Another",
+        updated_at=now - timedelta(minutes=3),
+        messages=_turn("What next?", "Prepaying a home-loan... no, a Home Loan, saves interest."),
+    )
     await _make(me.id, "Unrelated", updated_at=now - timedelta(minutes=4), messages=_turn("GST?", "A tax."))
     await _make(other.id, "My home loan too", updated_at=now, messages=_turn("home loan", "home loan"))
 
@@ -261,8 +276,12 @@ async def test_search_treats_percent_and_underscore_literally(database, people):
     now = utcnow()
     percent = await _make(me.id, "Save 10% tax", updated_at=now - timedelta(minutes=1))
     hundred = await _make(me.id, "Save 100 tax", updated_at=now - timedelta(minutes=2))
-    underscore = await _make(me.id, "Notes", updated_at=now - timedelta(minutes=3), messages=_turn("Field gst_in?", "It is gst_in."))
-    lookalike = await _make(me.id, "Other notes", updated_at=now - timedelta(minutes=4), messages=_turn("Field gstxin?", "It is gstXin."))
+    underscore = await _make(
+        me.id, "Notes", updated_at=now - timedelta(minutes=3), messages=_turn("Field gst_in?", "It is gst_in.")
+    )
+    lookalike = await _make(
+        me.id, "Other notes", updated_at=now - timedelta(minutes=4), messages=_turn("Field gstxin?", "It is gstXin.")
+    )
     backslash = await _make(me.id, r"Path C:\tax\2025", updated_at=now - timedelta(minutes=5))
 
     assert await _ids(actor, q="10%") == [percent]
@@ -280,7 +299,9 @@ async def test_the_category_filter_shows_only_that_category(database, people):
     now = utcnow()
     gst = await _make(me.id, "GST 1", category="gst", updated_at=now - timedelta(minutes=1))
     tax = await _make(me.id, "Tax", category="income_tax", updated_at=now - timedelta(minutes=2))
-    gst_old = await _make(me.id, "GST 2", category="gst", updated_at=now - timedelta(minutes=3), messages=_turn("home loan?", "no"))
+    gst_old = await _make(
+        me.id, "GST 2", category="gst", updated_at=now - timedelta(minutes=3), messages=_turn("home loan?", "no")
+    )
     await _make(other.id, "Their GST", category="gst", updated_at=now)
 
     assert await _ids(actor, category="gst") == [gst, gst_old]
@@ -427,7 +448,12 @@ async def test_export_as_markdown_has_both_sides_of_the_conversation(database, p
     assert "Income Tax" in body
     headings = [line for line in body.splitlines() if line.startswith("## ")]
     assert [h.split(" ·")[0] for h in headings] == ["## You", "## AI Assistant", "## You", "## AI Assistant"]
-    for text in ("How is my salary taxed?", "Under the **new regime**, up to ₹7 lakh is tax-free.", "And 80C?", "Only in the old regime."):
+    for text in (
+        "How is my salary taxed?",
+        "Under the **new regime**, up to ₹7 lakh is tax-free.",
+        "And 80C?",
+        "Only in the old regime.",
+    ):
         assert text in body
     assert body.index("How is my salary taxed?") < body.index("And 80C?")
 
@@ -461,7 +487,14 @@ async def test_export_as_json_round_trips_the_messages(database, people):
     assert data["conversation"]["title"] == "बचत / savings"
     assert data["conversation"]["category"] == "investment"
     assert [
-        (uuid.UUID(m["id"]), m["role"], m["content"], m["status"], m["category"], datetime.fromisoformat(m["created_at"]))
+        (
+            uuid.UUID(m["id"]),
+            m["role"],
+            m["content"],
+            m["status"],
+            m["category"],
+            datetime.fromisoformat(m["created_at"]),
+        )
         for m in data["messages"]
     ] == [(m.id, m.role, m.content, m.status, m.category, m.created_at) for m in stored]
     assert [m["role"] for m in data["messages"]] == ["user", "assistant", "user", "assistant"]

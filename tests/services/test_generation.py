@@ -51,7 +51,9 @@ async def _placeholder(people) -> tuple[uuid.UUID, uuid.UUID]:
         uow.session.add(conversation)
         await uow.session.flush()
         uow.session.add(Message(conversation_id=conversation.id, role=MessageRole.user.value, content="Q?"))
-        answer = Message(conversation_id=conversation.id, role=MessageRole.assistant.value, status=MessageStatus.streaming.value)
+        answer = Message(
+            conversation_id=conversation.id, role=MessageRole.assistant.value, status=MessageStatus.streaming.value
+        )
         uow.session.add(answer)
     return conversation.id, answer.id
 
@@ -100,7 +102,9 @@ async def test_stop_keeps_the_partial_answer_and_closes_the_stream(database, peo
 
 async def test_a_provider_error_is_stored_as_failed_with_its_safe_message(database, people):
     conversation_id, message_id = await _placeholder(people)
-    provider = ScriptedProvider(["Half an answer"], fail_with=ProviderError("The AI service is busy right now.", code="rate_limited"))
+    provider = ScriptedProvider(
+        ["Half an answer"], fail_with=ProviderError("The AI service is busy right now.", code="rate_limited")
+    )
     running = generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
     provider.release(2)
     await running.wait()
@@ -129,7 +133,9 @@ async def test_an_unexpected_crash_is_stored_as_failed_without_details(database,
             raise RuntimeError("secret internal detail sk-12345")
 
     conversation_id, message_id = await _placeholder(people)
-    running = generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=Exploding([]))
+    running = generation.start(
+        message_id=message_id, conversation_id=conversation_id, prompt=[], provider=Exploding([])
+    )
     await running.wait()
     stored = await _stored(message_id)
     assert stored.status == MessageStatus.failed.value

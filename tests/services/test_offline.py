@@ -7,7 +7,7 @@ formulas, not copied from the engine's output.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from finucity.services.ai.provider import Usage
 from tests.support.published_tax import NEW_REGIME, OLD_REGIME, slab_tax
 
 # A day in FY 2025-26, the year the knowledge base describes.
-IN_FY_2025_26 = datetime(2025, 11, 25, 6, 0, tzinfo=timezone.utc)
+IN_FY_2025_26 = datetime(2025, 11, 25, 6, 0, tzinfo=UTC)
 
 
 def rupees(amount: Decimal | float) -> str:
@@ -149,14 +149,14 @@ def test_common_questions_of_each_category_are_answered_from_the_knowledge_base(
 
 
 def test_gst_due_dates_are_worked_out_for_last_month():
-    answer = answer_question("GST return due dates", now=datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc))
+    answer = answer_question("GST return due dates", now=datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
 
     assert "For October 2026" in answer
     assert "GSTR-1 by 11 November 2026" in answer and "GSTR-3B by 20 November 2026" in answer
 
 
 def test_tax_answers_warn_when_the_notes_are_for_an_earlier_year():
-    stale = answer_question("tax on 15 lakh salary", now=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    stale = answer_question("tax on 15 lakh salary", now=datetime(2026, 11, 25, tzinfo=UTC))
     current = answer_question("tax on 15 lakh salary", now=IN_FY_2025_26)
 
     assert "check whether the Budget changed them for FY 2026-27" in stale

@@ -373,10 +373,14 @@ async def test_the_api_key_never_reaches_the_log(fake_openai, caplog):
 
     secret = "sk-live-super-secret-value-123"
     fake_openai.set_default(Script(status=401))
-    provider = OpenAIProvider(Settings(_env_file=None, ai_base_url=fake_openai.base_url, ai_api_key=secret, ai_timeout_s=5))
+    provider = OpenAIProvider(
+        Settings(_env_file=None, ai_base_url=fake_openai.base_url, ai_api_key=secret, ai_timeout_s=5)
+    )
     caplog.set_level(logging.DEBUG)
     with pytest.raises(ProviderError):
-        async for _ in provider.stream([{"role": "user", "content": "hi"}], max_tokens=10, temperature=0, usage=Usage()):
+        async for _ in provider.stream(
+            [{"role": "user", "content": "hi"}], max_tokens=10, temperature=0, usage=Usage()
+        ):
             pass
     assert "AuthenticationError" in caplog.text
     assert secret not in caplog.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,8 +10,8 @@ from finucity.models import Category, MessageRole
 from finucity.services.ai.prompts import DISCLAIMERS, build_messages, estimate_tokens, system_prompt
 
 # 20:00 UTC on 31 March is 01:30 on 1 April in India: a new financial year.
-LAST_EVENING_UTC = datetime(2027, 3, 31, 20, 0, tzinfo=timezone.utc)
-LAST_NIGHT_IN_INDIA = datetime(2027, 3, 31, 18, 0, tzinfo=timezone.utc)  # 23:30 IST, still 31 March
+LAST_EVENING_UTC = datetime(2027, 3, 31, 20, 0, tzinfo=UTC)
+LAST_NIGHT_IN_INDIA = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)  # 23:30 IST, still 31 March
 
 
 def test_the_prompt_states_the_date_and_years_in_india_at_each_call():

@@ -108,7 +108,9 @@ def run_live_server(fake: FakeOpenAI | None, data_dir: Path, **settings: str) ->
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        server = LiveServer(url=f"http://127.0.0.1:{port}", port=port, fake=fake, database_url=database_url, log_path=log_path)
+        server = LiveServer(
+            url=f"http://127.0.0.1:{port}", port=port, fake=fake, database_url=database_url, log_path=log_path
+        )
         try:
             _wait_until_serving(server, process)
             yield server

@@ -31,7 +31,9 @@ def pump_until(page, predicate: Callable[[], bool], *, timeout_ms: int = 15_000,
         waited += 50
 
 
-def wait_for_frame(page, frames: list[str], predicate: Callable[[str], bool], *, timeout_ms: int = 15_000, what: str = "a frame") -> str:
+def wait_for_frame(
+    page, frames: list[str], predicate: Callable[[str], bool], *, timeout_ms: int = 15_000, what: str = "a frame"
+) -> str:
     """The first websocket frame in `frames` (filled by a Playwright listener) that `predicate` accepts."""
     pump_until(page, lambda: any(predicate(f) for f in frames), timeout_ms=timeout_ms, what=what)
     return next(f for f in frames if predicate(f))

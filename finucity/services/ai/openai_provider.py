@@ -43,7 +43,9 @@ def _user_safe(exc: BaseException) -> ProviderError:
             code="bad_request",
         )
     if isinstance(exc, openai.NotFoundError):
-        return ProviderError("The configured AI model is not available. An administrator needs to check it.", code="model")
+        return ProviderError(
+            "The configured AI model is not available. An administrator needs to check it.", code="model"
+        )
     return ProviderError("The AI service failed to answer. Please try again.", code="provider_error")
 
 
@@ -97,7 +99,9 @@ class OpenAIProvider:
             if isinstance(exc, ProviderError):
                 raise
             log.warning("AI stream broke mid-answer: %s", _describe(exc))
-            raise ProviderError("The connection to the AI service broke off. Please try again.", code="connection") from exc
+            raise ProviderError(
+                "The connection to the AI service broke off. Please try again.", code="connection"
+            ) from exc
         finally:
             # Closing the response ends the upstream HTTP request at once
             # (Stop, a client that went away, or an error).

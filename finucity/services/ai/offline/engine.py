@@ -8,6 +8,7 @@ from datetime import date, datetime
 from finucity.finance.dates import india_now
 from finucity.models import Category
 from finucity.services.ai.categories import contains_any, detect_category
+
 # Imported for what importing it does: each topic module registers its skills.
 from finucity.services.ai.offline import topics  # noqa: F401
 from finucity.services.ai.offline.answers import Answer, bullet_list
