@@ -88,6 +88,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = _time(default=utcnow)
     last_login_at: datetime | None = _time(nullable=True)
+    # Tokens (prompt + completion) a day; None: the default from settings.
+    daily_token_quota: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -128,7 +130,11 @@ class ApiToken(SQLModel, table=True):
 
 class Conversation(SQLModel, table=True):
     __tablename__ = "conversations"
-    __table_args__ = (sa.Index("ix_conversations_user_updated", "user_id", sa.text("updated_at DESC")),)
+    __table_args__ = (
+        sa.Index("ix_conversations_user_updated", "user_id", sa.text("updated_at DESC")),
+        # Every user's conversations, newest first (the admin area's list).
+        sa.Index("ix_conversations_updated", "updated_at", "id"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
@@ -145,6 +151,8 @@ class Message(SQLModel, table=True):
     __tablename__ = "messages"
     __table_args__ = (
         sa.Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        # Messages by day (the admin overview).
+        sa.Index("ix_messages_created", "created_at"),
         # One answer at a time per conversation, enforced by the database so
         # two sends at once (double click, two tabs, two workers) cannot both start.
         sa.Index(
@@ -165,6 +173,8 @@ class Message(SQLModel, table=True):
     model: str | None = Field(default=None, max_length=100)
     tokens_in: int | None = None
     tokens_out: int | None = None
+    # From the start of the generation: to the first text, and to the end.
+    first_token_ms: int | None = None
     latency_ms: int | None = None
     error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _time(default=utcnow)
@@ -185,3 +195,21 @@ class AuditLog(SQLModel, table=True):
     details: dict = Field(default_factory=dict, sa_type=sa.JSON)
     ip: str | None = Field(default=None, max_length=64)
     created_at: datetime = _time(default=utcnow, index=True)
+
+
+class Rating(str, enum.Enum):
+    up = "up"
+    down = "down"
+
+
+class MessageFeedback(SQLModel, table=True):
+    """A user's thumbs up or down on one answer, with an optional comment. One per answer."""
+
+    __tablename__ = "message_feedback"
+
+    message_id: uuid.UUID = Field(foreign_key="messages.id", primary_key=True, ondelete="CASCADE")
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    rating: str = Field(max_length=8)
+    comment: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _time(default=utcnow)
+    updated_at: datetime = _time(default=utcnow, index=True)

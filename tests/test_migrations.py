@@ -15,7 +15,16 @@ from finucity import db
 from finucity.config import normalize_database_url
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_available
 
-EXPECTED_TABLES = {"users", "sessions", "api_tokens", "conversations", "messages", "audit_log", "alembic_version"}
+EXPECTED_TABLES = {
+    "users",
+    "sessions",
+    "api_tokens",
+    "conversations",
+    "messages",
+    "message_feedback",
+    "audit_log",
+    "alembic_version",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

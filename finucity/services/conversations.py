@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, delete, func, or_, select
 
 from finucity.models import Conversation, Message, MessageRole, MessageStatus
-from finucity.services import generation
+from finucity.services import generation, search
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
-from finucity.services.validation import has_control_characters, is_encodable, single_line
+from finucity.services.validation import single_line
 
 NOT_FOUND = "Conversation not found"
 MAX_TITLE = 120
@@ -103,11 +103,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise ValidationError("The cursor is not valid; start from the first page.", field="cursor") from None
 
 
-def _like_pattern(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 # --- reading -----------------------------------------------------------------------
 
 
@@ -125,18 +120,9 @@ async def list_conversations(
     where = [Conversation.user_id == user_id]
     if category:
         where.append(Conversation.category == parse_category(category).value)
-    if q is not None and q.strip():
-        if len(q) > 200:
-            raise ValidationError("Keep the search under 200 characters.", field="q")
-        if has_control_characters(q) or not is_encodable(q):
-            raise ValidationError("The search contains a character that is not allowed.", field="q")
-        pattern = _like_pattern(q.strip())
-        in_messages = (
-            select(Message.id)
-            .where(Message.conversation_id == Conversation.id, Message.content.ilike(pattern, escape="\\"))
-            .exists()
-        )
-        where.append(or_(Conversation.title.ilike(pattern, escape="\\"), in_messages))
+    q = search.clean_query(q)
+    if q:
+        where.append(search.conversation_matches(q))
     if cursor:
         when, ident = _decode_cursor(cursor)
         where.append(

@@ -206,6 +206,7 @@ class Generation:
                         model=self.provider.model,
                         tokens_in=self.usage.tokens_in,
                         tokens_out=self.usage.tokens_out,
+                        first_token_ms=None if self.first_token_s is None else int(self.first_token_s * 1000),
                         latency_ms=latency_ms,
                         updated_at=utcnow(),
                     )
