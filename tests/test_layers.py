@@ -25,7 +25,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "finance": {"db", "services", "web", "api", "states", "components", "pages", "app"},
     "services": {"web", "api", "states", "components", "pages", "app"},
     "web": {"db", "api", "states", "components", "pages", "app"},
-    "states": {"api", "pages", "app"},
+    "states": {"api", "components", "pages", "app"},
     "components": {"pages", "app"},
     "api": {"states", "components", "pages", "app"},
     "pages": {"app"},

@@ -18,7 +18,6 @@ import uuid
 
 import reflex as rx
 
-from finucity.components.client import stream_append, stream_drop, stream_reset
 from finucity.models import MessageRole, MessageStatus
 from finucity.services import chat, conversations, generation
 from finucity.services.context import Actor
@@ -28,6 +27,7 @@ from finucity.states.composer import ComposerState
 from finucity.states.rows import MessageRow, category_label, conversation_row, mark_last, message_row
 from finucity.states.session import PER_USER_STATES, SessionState, checks_session_inside, signed_in, tab_only
 from finucity.states.sidebar import SidebarState
+from finucity.states.stream_commands import stream_append, stream_drop, stream_reset
 
 GONE_NOTICE = (
     "That conversation no longer exists (it was deleted, perhaps in another tab). "
