@@ -15,6 +15,7 @@ from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
 from finucity.api.schemas import ERROR_RESPONSES, HealthResponse
+from finucity.api.security_headers import SecurityHeadersMiddleware
 from finucity.config import VERSION
 from finucity.services import health
 
@@ -68,6 +69,7 @@ def create_api() -> FastAPI:
     install_error_handlers(app)
     # Outermost last: ids and timing wrap everything, including 413s.
     app.add_middleware(PageGuardMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app
