@@ -4,6 +4,7 @@ and the admin area filter by, whatever the database does underneath."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from finucity.models import Conversation, Message
 from finucity.services.errors import ValidationError
@@ -37,3 +38,8 @@ def conversation_matches(q: str) -> ColumnElement[bool]:
 def _like_pattern(q: str) -> str:
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def contains(column: InstrumentedAttribute[str], text: str) -> ColumnElement[bool]:
+    """True where `column` holds `text`, case-insensitive, with % and _ taken literally (the admin filters)."""
+    return column.ilike(_like_pattern(text), escape="\\")

@@ -50,3 +50,12 @@ def single_line(value: object, *, field: str, label: str, max_length: int, missi
     if has_control_characters(text):
         raise ValidationError(f"{label[0].upper()}{label[1:]} contains a character that is not allowed.", field=field)
     return text
+
+
+def optional_line(value: object, *, field: str, label: str, max_length: int) -> str | None:
+    """Like `single_line`, for a field that may be left out: None, or blank, is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{label[0].upper()}{label[1:]} must be text.", field=field)
+    return single_line(value, field=field, label=label, max_length=max_length)
