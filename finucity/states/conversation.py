@@ -20,7 +20,7 @@ import reflex as rx
 
 from finucity.components.client import stream_append, stream_drop, stream_reset
 from finucity.models import MessageRole, MessageStatus
-from finucity.services import chat, conversations, generation
+from finucity.services import chat, conversations, feedback, generation
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
 from finucity.states import followers
@@ -125,7 +125,9 @@ class ConversationState(SessionState):
         self.current_id = str(c.id)
         self.current_title = c.title
         self.current_category = category_label(c.category)
-        rows = [message_row(m) for m in detail.messages]
+        answers = [m.id for m in detail.messages if m.role == MessageRole.assistant.value]
+        ratings = await feedback.feedback_for(actor, answers)
+        rows = [message_row(m, ratings.get(str(m.id))) for m in detail.messages]
         live = rows[-1] if rows and rows[-1].status == MessageStatus.streaming.value else None
         if live is not None:
             # Still being written (in this tab before a reload, or elsewhere):
@@ -310,8 +312,9 @@ class ConversationState(SessionState):
     async def _finish_answer(self, actor: Actor, message_id: str) -> None:
         try:
             answer = await chat.answer_for_owner(actor, message_id)
+            rating = (await feedback.feedback_for(actor, [message_id])).get(message_id)
         except ServiceError:
-            answer = None
+            answer, rating = None, None
         async with self:
             if self.streaming_id != message_id:
                 return
@@ -328,7 +331,7 @@ class ConversationState(SessionState):
                     )
                 )
             if answer is not None:
-                rows.append(message_row(answer))
+                rows.append(message_row(answer, rating))
             self.messages = mark_last(rows)
             self.pending_question = self.pending_question_at = self._pending_question_id = ""
             self.streaming_id = self.streaming_at = ""
