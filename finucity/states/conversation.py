@@ -25,6 +25,7 @@ from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
 from finucity.states import followers
 from finucity.states.composer import ComposerState
+from finucity.states.quota import QuotaState, read_usage
 from finucity.states.rows import MessageRow, category_label, conversation_row, mark_last, message_row
 from finucity.states.session import PER_USER_STATES, SessionState, checks_session_inside, signed_in, tab_only
 from finucity.states.sidebar import SidebarState
@@ -98,6 +99,7 @@ class ConversationState(SessionState):
         """on_load of /chat and /chat/<id>."""
         sidebar = await self.get_state(SidebarState)
         sidebar.sidebar_open = False
+        await (await self.get_state(QuotaState))._refresh(actor)
         conversation_id = self.router.page.params.get("conversation_id", "")
         if not (conversation_id and conversation_id == self._just_started):
             await sidebar._load_list(actor)  # (a conversation just started here is in it)
@@ -315,9 +317,12 @@ class ConversationState(SessionState):
             rating = (await feedback.feedback_for(actor, [message_id])).get(message_id)
         except ServiceError:
             answer, rating = None, None
+        # The answer's tokens count now: the day's usage, read outside the lock.
+        today = await read_usage(actor)
         async with self:
             if self.streaming_id != message_id:
                 return
+            (await self.get_state(QuotaState))._show(today)
             rows = list(self.messages)
             if self.pending_question:
                 rows.append(
