@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # --- limits --------------------------------------------------------------
     rate_limit: str = "20/minute"
     max_message_chars: int = 10_000
+    # Tokens (prompt + completion) a user may use per UTC day; 0: no limit.
+    # A user's own quota (set in the admin area) overrides it.
+    default_daily_token_quota: int = Field(default=0, ge=0)
 
     # --- serving -------------------------------------------------------------
     port: int = 3000

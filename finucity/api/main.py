@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from finucity.api import auth, chat, conversations
+from finucity.api import auth, chat, conversations, feedback
 from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
@@ -36,6 +36,7 @@ def _api_router() -> APIRouter:
     router.include_router(auth.router)
     router.include_router(chat.router)
     router.include_router(conversations.router)
+    router.include_router(feedback.router)
     return router
 
 

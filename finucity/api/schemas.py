@@ -157,6 +157,32 @@ class ConversationResponse(BaseModel):
     conversation: ConversationOut
 
 
+# --- feedback on answers -------------------------------------------------------------------
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    rating: Literal["up", "down"] | None = Field(description='"up", "down", or null to clear the rating.')
+    comment: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="With a thumbs down only: what was wrong, one paragraph of up to 1,000 characters.",
+    )
+
+
+class FeedbackOut(BaseModel):
+    message_id: str
+    rating: Literal["up", "down"]
+    comment: str | None
+    created_at: str
+    updated_at: str
+
+
+class FeedbackResponse(BaseModel):
+    success: Literal[True] = True
+    feedback: FeedbackOut | None = Field(description="The stored feedback; null once cleared.")
+
+
 class DeleteAccountRequest(BaseModel):
     password: str = Field(max_length=1024)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from finucity.components.client import chat_viewport, fin_copy, fin_markdown, local_time
+from finucity.components.feedback import comment_area, rating_buttons
 from finucity.models import MessageRole, MessageStatus
 from finucity.states.conversation import ConversationState
 from finucity.states.rows import MessageRow
@@ -100,6 +101,7 @@ def assistant_message(message: MessageRow) -> rx.Component:
             ),
             rx.el.div(
                 rx.cond(message.content != "", fin_copy(content=message.content, label="Copy")),
+                rx.cond(message.status != MessageStatus.streaming.value, rating_buttons(message)),
                 rx.cond(
                     message.is_last_answer & ~ConversationState.is_streaming,
                     _action(
@@ -108,6 +110,7 @@ def assistant_message(message: MessageRow) -> rx.Component:
                 ),
                 class_name="fc-msg-actions",
             ),
+            comment_area(message),
             class_name="fc-msg-body",
         ),
         class_name="fc-msg fc-msg-assistant",

@@ -11,6 +11,7 @@ from finucity.components.client import local_time
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.states.conversation import ConversationState
 from finucity.states.dialogs import ConversationDialogsState
+from finucity.states.quota import QuotaState
 from finucity.states.rows import ConversationRow
 from finucity.states.session import SessionState
 from finucity.states.sidebar import SidebarState
@@ -132,12 +133,34 @@ def _conversation_list() -> rx.Component:
     )
 
 
+def _token_usage() -> rx.Component:
+    """Tokens used today against the daily quota; only when a limit applies."""
+    return rx.cond(
+        QuotaState.usage_text != "",
+        rx.el.div(
+            rx.el.div(QuotaState.usage_text, class_name="fc-usage-text"),
+            rx.el.div(
+                rx.el.div(class_name="fc-usage-fill", style={"width": f"{QuotaState.usage_percent}%"}),
+                class_name="fc-usage-bar",
+                role="progressbar",
+                aria_label="Tokens used today",
+                aria_valuemin=0,
+                aria_valuemax=100,
+                aria_valuenow=QuotaState.usage_percent,
+            ),
+            class_name=rx.cond(QuotaState.usage_exhausted, "fc-usage is-exhausted", "fc-usage"),
+            data_testid="token-usage",
+        ),
+    )
+
+
 def _user_footer() -> rx.Component:
     return rx.el.div(
         rx.el.div(SessionState.user_initials, class_name="fc-avatar"),
         rx.el.div(
             rx.el.div(SessionState.user_name, class_name="fc-user-name"),
             rx.el.div(SessionState.user_email, class_name="fc-user-email"),
+            _token_usage(),
             class_name="fc-user",
         ),
         logout_button(),

@@ -1,10 +1,10 @@
 """Asking questions: a turn saves the question, then starts the answer.
 
-The order matters and is the same for every door (UI, API): check the rate
-limit and the input, save the user's message and an empty assistant message
-marked `streaming` in one transaction, and only then call the model. A
-question is never lost to a failing model, and a failing answer is stored as
-failed with a reason, never dropped.
+The order matters and is the same for every door (UI, API): check the input,
+the daily token quota and the rate limit, save the user's message and an
+empty assistant message marked `streaming` in one transaction, and only then
+call the model. A question is never lost to a failing model, and a failing
+answer is stored as failed with a reason, never dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
-from finucity.services import generation, ratelimit
+from finucity.services import generation, quota, ratelimit
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
@@ -141,6 +141,7 @@ async def send_message(
     user_id = actor.require_user()
     text = validate_message(message)
     chosen = parse_category(category)
+    await quota.check_quota(actor)
     await ratelimit.hit_send_message(user_id)
     resolved = detect_category(text) if chosen == Category.general else chosen
 
@@ -183,10 +184,11 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
     """Answer the last question again; with `new_question`, edit it first.
 
     The previous answer to that question is replaced. Counts against the
-    sending rate limit, since it calls the model again.
+    daily quota and the sending rate limit, since it calls the model again.
     """
     user_id = actor.require_user()
     edited = validate_message(new_question) if new_question is not None else None
+    await quota.check_quota(actor)
     await ratelimit.hit_send_message(user_id)
     async with _one_answer_at_a_time(), unit_of_work(actor) as uow:
         conversation = await get_owned(uow.session, actor, conversation_id)

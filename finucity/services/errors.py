@@ -51,6 +51,14 @@ class RateLimited(ServiceError):
         self.retry_after = max(1, int(retry_after))
 
 
+class QuotaExceeded(RateLimited):
+    """The user's daily token quota is used up until the next UTC midnight.
+
+    A RateLimited, so every door already answers it the same way: the API with
+    429 and Retry-After, the chat page with its message and the question kept.
+    """
+
+
 class Busy(ServiceError):
     """An answer is already being written in this conversation."""
 

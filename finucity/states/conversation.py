@@ -19,11 +19,12 @@ import uuid
 import reflex as rx
 
 from finucity.models import MessageRole, MessageStatus
-from finucity.services import chat, conversations, generation
+from finucity.services import chat, conversations, feedback, generation
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
 from finucity.states import followers
 from finucity.states.composer import ComposerState
+from finucity.states.quota import QuotaState, read_usage
 from finucity.states.rows import MessageRow, category_label, conversation_row, mark_last, message_row
 from finucity.states.session import PER_USER_STATES, SessionState, checks_session_inside, signed_in, tab_only
 from finucity.states.sidebar import SidebarState
@@ -98,6 +99,7 @@ class ConversationState(SessionState):
         """on_load of /chat and /chat/<id>."""
         sidebar = await self.get_state(SidebarState)
         sidebar.sidebar_open = False
+        await (await self.get_state(QuotaState))._refresh(actor)
         conversation_id = self.router.page.params.get("conversation_id", "")
         if not (conversation_id and conversation_id == self._just_started):
             await sidebar._load_list(actor)  # (a conversation just started here is in it)
@@ -125,7 +127,9 @@ class ConversationState(SessionState):
         self.current_id = str(c.id)
         self.current_title = c.title
         self.current_category = category_label(c.category)
-        rows = [message_row(m) for m in detail.messages]
+        answers = [m.id for m in detail.messages if m.role == MessageRole.assistant.value]
+        ratings = await feedback.feedback_for(actor, answers)
+        rows = [message_row(m, ratings.get(str(m.id))) for m in detail.messages]
         live = rows[-1] if rows and rows[-1].status == MessageStatus.streaming.value else None
         if live is not None:
             # Still being written (in this tab before a reload, or elsewhere):
@@ -310,11 +314,15 @@ class ConversationState(SessionState):
     async def _finish_answer(self, actor: Actor, message_id: str) -> None:
         try:
             answer = await chat.answer_for_owner(actor, message_id)
+            rating = (await feedback.feedback_for(actor, [message_id])).get(message_id)
         except ServiceError:
-            answer = None
+            answer, rating = None, None
+        # The answer's tokens count now: the day's usage, read outside the lock.
+        today = await read_usage(actor)
         async with self:
             if self.streaming_id != message_id:
                 return
+            (await self.get_state(QuotaState))._show(today)
             rows = list(self.messages)
             if self.pending_question:
                 rows.append(
@@ -328,7 +336,7 @@ class ConversationState(SessionState):
                     )
                 )
             if answer is not None:
-                rows.append(message_row(answer))
+                rows.append(message_row(answer, rating))
             self.messages = mark_last(rows)
             self.pending_question = self.pending_question_at = self._pending_question_id = ""
             self.streaming_id = self.streaming_at = ""

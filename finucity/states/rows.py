@@ -18,6 +18,10 @@ class MessageRow:
     created_at: str
     is_last_question: bool = False
     is_last_answer: bool = False
+    # The user's own feedback on an answer: "up", "down" or "" (none), and the
+    # comment that may come with "down".
+    rating: str = ""
+    comment: str = ""
 
 
 @dataclasses.dataclass
@@ -29,7 +33,8 @@ class ConversationRow:
     updated_at: str
 
 
-def message_row(m: Message) -> MessageRow:
+def message_row(m: Message, feedback: tuple[str, str | None] | None = None) -> MessageRow:
+    rating, comment = feedback or ("", None)
     return MessageRow(
         id=str(m.id),
         role=m.role,
@@ -37,6 +42,8 @@ def message_row(m: Message) -> MessageRow:
         status=m.status,
         error=m.error or "",
         created_at=m.created_at.isoformat(),
+        rating=rating,
+        comment=comment or "",
     )
 
 

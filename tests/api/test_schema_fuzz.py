@@ -107,6 +107,7 @@ CHECKS = [
 class FuzzUser:
     token: str
     conversation_id: str  # a real conversation of this user, with a question and an answer
+    message_id: str  # that answer
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,9 @@ def fuzz_user(fuzz_app, sqlite_url) -> FuzzUser:
                 headers={"Authorization": f"Bearer {secret}"},
             )
             assert sent.status_code == 200, sent.text
-        yield FuzzUser(token=secret, conversation_id=sent.json()["conversation_id"])
+        yield FuzzUser(
+            token=secret, conversation_id=sent.json()["conversation_id"], message_id=sent.json()["message_id"]
+        )
     finally:
         portal.call(generation.shutdown)
         portal.call(db.dispose)
@@ -169,6 +172,9 @@ def test_no_server_errors_and_every_response_matches_the_schema(case, fuzz_user)
     if "conversation_id" in (case.path_parameters or {}) and case.method.upper() != "DELETE":
         case.path_parameters["conversation_id"] = fuzz_user.conversation_id
         case.call_and_validate(headers=headers, checks=CHECKS)
+    if "message_id" in (case.path_parameters or {}):
+        case.path_parameters["message_id"] = fuzz_user.message_id
+        case.call_and_validate(headers=headers, checks=CHECKS)
 
 
 def test_the_schema_documents_every_public_route(fuzz_app):
@@ -189,6 +195,7 @@ def test_the_schema_documents_every_public_route(fuzz_app):
         ("patch", "/api/conversation/{conversation_id}"),
         ("delete", "/api/conversation/{conversation_id}"),
         ("get", "/api/conversation/{conversation_id}/export"),
+        ("post", "/api/message/{message_id}/feedback"),
         ("get", "/api/me/export"),
         ("delete", "/api/me"),
         ("get", "/health"),
@@ -210,13 +217,14 @@ def test_the_schema_documents_every_public_route(fuzz_app):
         ("POST", "/api/send-message-stream"),
         ("PATCH", "/api/conversation/{conversation_id}"),
         ("POST", "/api/tokens"),
+        ("POST", "/api/message/{message_id}/feedback"),
         ("DELETE", "/api/me"),
     ],
 )
 def test_an_undecodable_body_gets_a_documented_status(fuzz_app, fuzz_user, method, path):
     """A JSON body that is not UTF-8 gets FastAPI's 400; most routes do not document a 400."""
     documented = {int(code) for code in fuzz_app.openapi()["paths"][path][method.lower()]["responses"]}
-    url = path.replace("{conversation_id}", fuzz_user.conversation_id)
+    url = path.replace("{conversation_id}", fuzz_user.conversation_id).replace("{message_id}", fuzz_user.message_id)
     with schemathesis_asgi.get_client(fuzz_app) as client:
         response = client.request(
             method,

@@ -1,0 +1,100 @@
+"""Daily token quotas: how much of the model a user may use per UTC day.
+
+A day's usage is the prompt and completion tokens of the user's answers
+created since 00:00 UTC, as the provider reported them. The limit is the
+user's own `daily_token_quota` (set in the admin area), else
+DEFAULT_DAILY_TOKEN_QUOTA; 0 means no limit. The offline assistant costs
+nothing, so it is never limited and its answers never count.
+
+What this cannot see: an answer still being written has no token count until
+it ends, and an answer that is deleted (with its conversation, or replaced by
+Regenerate) takes its tokens with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import UTC, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, or_, select
+
+from finucity.config import get_settings
+from finucity.finance.money import format_inr
+from finucity.models import Conversation, Message, MessageRole, User, utcnow
+from finucity.services.ai.factory import get_provider
+from finucity.services.ai.offline import OfflineProvider
+from finucity.services.context import Actor, read_only
+from finucity.services.errors import QuotaExceeded
+
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaUsage:
+    used: int
+    # None: no limit applies (none set, or the offline assistant answers).
+    limit: int | None
+    resets_at: datetime
+
+    @property
+    def exhausted(self) -> bool:
+        return self.limit is not None and self.used >= self.limit
+
+
+def day_of(now: datetime) -> tuple[datetime, datetime]:
+    """The UTC day holding `now`: its start and the next midnight."""
+    start = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def grouped(number: int) -> str:
+    """12345 -> "12,345"; 1234567 -> "12,34,567" (Indian grouping)."""
+    return format_inr(number, symbol=False)
+
+
+def effective_limit(user_quota: int | None) -> int | None:
+    """The limit that applies to a user with this quota (None: no limit)."""
+    if get_provider().offline:
+        return None
+    limit = get_settings().default_daily_token_quota if user_quota is None else user_quota
+    return limit if limit > 0 else None
+
+
+async def usage(actor: Actor, *, now: datetime | None = None) -> QuotaUsage:
+    """The caller's tokens today against their limit."""
+    user_id = actor.require_user()
+    start, resets_at = day_of(now or utcnow())
+    tokens = func.coalesce(Message.tokens_in, 0) + func.coalesce(Message.tokens_out, 0)
+    async with read_only() as session:
+        user_quota = await session.scalar(select(User.daily_token_quota).where(User.id == user_id))
+        used = await session.scalar(
+            select(func.coalesce(func.sum(tokens), 0))
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Conversation.user_id == user_id,
+                Message.role == MessageRole.assistant.value,
+                Message.created_at >= start,
+                Message.created_at < resets_at,
+                # The offline assistant's estimates are not spent tokens.
+                or_(Message.model.is_(None), Message.model != OfflineProvider.model),
+            )
+        )
+    return QuotaUsage(used=int(used or 0), limit=effective_limit(user_quota), resets_at=resets_at)
+
+
+async def check_quota(actor: Actor, *, now: datetime | None = None) -> None:
+    """Raise QuotaExceeded when the caller's tokens for today are used up."""
+    if get_provider().offline:
+        return
+    now = now or utcnow()
+    today = await usage(actor, now=now)
+    if not today.exhausted:
+        return
+    assert today.limit is not None
+    resets = today.resets_at
+    raise QuotaExceeded(
+        f"Your daily limit of {grouped(today.limit)} tokens is used up. "
+        f"It resets at {resets.astimezone(IST):%H:%M} IST ({resets:%H:%M} UTC).",
+        retry_after=math.ceil((resets - now).total_seconds()),
+    )
