@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,6 @@ from finucity.services.conversations import NOT_FOUND, parse_id
 from finucity.services.errors import NotFound, ValidationError
 from finucity.services.validation import optional_line
 
-SORTS = ("recent", "oldest", "longest", "shortest")
 STATUSES = tuple(s.value for s in MessageStatus)
 FEEDBACK = ("up", "down", "any")
 EXPORT_FORMATS = ("csv", "json")
@@ -134,12 +134,21 @@ _ROW_COLUMNS = (
     Conversation.created_at,
     Conversation.updated_at,
 )
-# sort -> (key, newest/largest first?)
-_SORT_KEYS: dict[str, tuple[ColumnElement, bool]] = {
-    "recent": (Conversation.updated_at, True),
-    "oldest": (Conversation.updated_at, False),
-    "longest": (_message_count, True),
-    "shortest": (_message_count, False),
+
+
+@dataclasses.dataclass(frozen=True)
+class _Sort:
+    key: ColumnElement  # in SQL
+    descending: bool
+    row_key: str  # the same key in an AdminConversationRow
+    parse_key: Callable[[Any], Any]  # the key read back from a cursor
+
+
+_SORTS = {
+    "recent": _Sort(Conversation.updated_at, True, "updated_at", parse_time),
+    "oldest": _Sort(Conversation.updated_at, False, "updated_at", parse_time),
+    "longest": _Sort(_message_count, True, "message_count", parse_int),
+    "shortest": _Sort(_message_count, False, "message_count", parse_int),
 }
 
 
@@ -174,20 +183,20 @@ def _clean(filters: ConversationFilters) -> _Query:
         where.append(Conversation.updated_at >= start)
     if end is not None:
         where.append(Conversation.updated_at < end)
-    return _Query(where=where, sort=one_of(filters.sort, SORTS, field="sort") or "recent")
+    return _Query(where=where, sort=one_of(filters.sort, tuple(_SORTS), field="sort") or "recent")
 
 
 def _select(query: _Query, cursor: str | None, limit: int) -> Select:
-    key, descending = _SORT_KEYS[query.sort]
+    sort = _SORTS[query.sort]
+    key = sort.key
     where = list(query.where)
     if cursor:
-        parse_key = parse_time if query.sort in ("recent", "oldest") else parse_int
-        after, ident = decode_cursor(cursor, query.sort, key=parse_key, ident=uuid.UUID)
-        if descending:
+        after, ident = decode_cursor(cursor, query.sort, key=sort.parse_key, ident=uuid.UUID)
+        if sort.descending:
             where.append(or_(key < after, and_(key == after, Conversation.id < ident)))
         else:
             where.append(or_(key > after, and_(key == after, Conversation.id > ident)))
-    order = (key.desc(), Conversation.id.desc()) if descending else (key.asc(), Conversation.id.asc())
+    order = (key.desc(), Conversation.id.desc()) if sort.descending else (key.asc(), Conversation.id.asc())
     return (
         select(*_ROW_COLUMNS)
         .join(User, User.id == Conversation.user_id)
@@ -221,8 +230,7 @@ async def _page(session: AsyncSession, query: _Query, cursor: str | None, limit:
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        key = last.updated_at if query.sort in ("recent", "oldest") else last.message_count
-        next_cursor = encode_cursor(query.sort, key, uuid.UUID(last.id))
+        next_cursor = encode_cursor(query.sort, getattr(last, _SORTS[query.sort].row_key), uuid.UUID(last.id))
     return AdminConversationPage(items=items, next_cursor=next_cursor)
 
 
