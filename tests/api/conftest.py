@@ -28,7 +28,8 @@ from sqlalchemy import func, select
 
 from finucity import db
 from finucity.models import ApiToken, AuditLog, Conversation, Message, User
-from finucity.services.context import read_only
+from finucity.services import accounts
+from finucity.services.context import Actor, read_only
 from tests.support.waiting import wait_until  # noqa: F401  (re-exported for the API tests)
 
 BASE_URL = "http://testserver"
@@ -146,6 +147,31 @@ async def api(app) -> AsyncIterator[Api]:
     helper = Api(app)
     yield helper
     await helper.aclose()
+
+
+async def sign_in_admin(api: Api, email: str | None = None, *, full_name: str = "Meera Admin") -> ApiUser:
+    """An admin, made the only way there is outside the admin area (as `create-user --admin`
+    does), then signed in through the API like everybody else."""
+    email = email or f"admin-{uuid.uuid4().hex[:8]}@example.com"
+    user = await accounts.create_user(
+        Actor(channel="cli"), email=email, password=PASSWORD, full_name=full_name, admin=True
+    )
+    client = api.client()
+    response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return ApiUser(
+        id=str(user.id),
+        email=user.email,
+        full_name=user.full_name,
+        password=PASSWORD,
+        client=client,
+        csrf=response.json()["csrf_token"],
+    )
+
+
+@pytest.fixture
+async def admin_user(api) -> ApiUser:
+    return await sign_in_admin(api, "boss@example.com")
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -15,6 +15,11 @@ the engine is disposed through the same portal at the end.
 `DELETE /api/me` is left out of the fuzzing: it would delete the fuzzing user
 halfway through (test_chat_api.py and test_validation_api.py cover it).
 
+The fuzzing user is not an admin, so every admin route answers 403 to it; the
+admin routes that only read are fuzzed once more as an admin, so their answers
+with data in them are checked against the schema too (the writes are covered
+by test_admin_api.py: fuzzing them would deactivate the fuzzing user).
+
 Two schema violations the fuzzing once found have tests of their own below:
 a body that is not UTF-8 gets FastAPI's 400, which every route documents, and
 the event stream documents the shape of each event (Schemathesis, like
@@ -44,7 +49,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from finucity import db
-from finucity.services import generation
+from finucity.services import accounts, generation
+from finucity.services.context import Actor
 from tests.api.conftest import parse_sse
 from tests.conftest import _empty_tables
 
@@ -70,6 +76,7 @@ def _load_schema():
 
 
 schema = _load_schema().exclude(method="DELETE", path="/api/me")
+admin_reads = schema.include(method="GET", path_regex="^/api/admin/")
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -154,6 +161,33 @@ def fuzz_user(fuzz_app, sqlite_url) -> FuzzUser:
         db.configure(None)
 
 
+@dataclasses.dataclass(frozen=True)
+class FuzzAdmin:
+    token: str
+    user_id: str
+
+
+@pytest.fixture(scope="module")
+def fuzz_admin(fuzz_app, fuzz_user) -> FuzzAdmin:
+    """An admin (made the only way there is outside the admin area) with an API token."""
+    email = f"fuzz-admin-{uuid.uuid4().hex[:8]}@example.com"
+
+    async def create():
+        await accounts.create_user(
+            Actor(channel="cli"), email=email, password=FUZZ_PASSWORD, full_name="Fuzz Admin", admin=True
+        )
+
+    schemathesis_asgi._get_portal().call(create)
+    with schemathesis_asgi.get_client(fuzz_app) as client:
+        login = client.post("/api/auth/login", json={"email": email, "password": FUZZ_PASSWORD})
+        assert login.status_code == 200, login.text
+        created = client.post(
+            "/api/tokens", json={"name": "schemathesis"}, headers={"X-CSRF-Token": login.json()["csrf_token"]}
+        )
+        assert created.status_code == 201, created.text
+    return FuzzAdmin(token=created.json()["secret"], user_id=login.json()["user"]["id"])
+
+
 # --- the fuzzing -----------------------------------------------------------------------------------------
 
 
@@ -174,6 +208,22 @@ def test_no_server_errors_and_every_response_matches_the_schema(case, fuzz_user)
         case.call_and_validate(headers=headers, checks=CHECKS)
     if "message_id" in (case.path_parameters or {}):
         case.path_parameters["message_id"] = fuzz_user.message_id
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@admin_reads.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+def test_the_admin_reads_match_the_schema_for_an_admin(case, fuzz_user, fuzz_admin):
+    headers = {"Authorization": f"Bearer {fuzz_admin.token}"}
+    case.call_and_validate(headers=headers, checks=CHECKS)
+    real = {"conversation_id": fuzz_user.conversation_id, "user_id": fuzz_admin.user_id}
+    if set(case.path_parameters or {}) & set(real):
+        case.path_parameters.update({k: v for k, v in real.items() if k in case.path_parameters})
         case.call_and_validate(headers=headers, checks=CHECKS)
 
 
@@ -199,6 +249,16 @@ def test_the_schema_documents_every_public_route(fuzz_app):
         ("get", "/api/me/export"),
         ("delete", "/api/me"),
         ("get", "/health"),
+        ("get", "/api/admin/conversations"),
+        ("get", "/api/admin/conversations/export"),
+        ("get", "/api/admin/conversations/{conversation_id}"),
+        ("delete", "/api/admin/conversations/{conversation_id}"),
+        ("post", "/api/admin/conversations/delete"),
+        ("get", "/api/admin/users"),
+        ("get", "/api/admin/users/{user_id}"),
+        ("patch", "/api/admin/users/{user_id}"),
+        ("get", "/api/admin/stats"),
+        ("get", "/api/admin/audit"),
     }
     documented = {(method, path) for path, item in paths.items() for method in item}
     assert expected <= documented, expected - documented
