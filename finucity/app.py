@@ -9,10 +9,15 @@ import reflex as rx
 from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
 from finucity.logging_setup import configure_logging
+from finucity.pages.admin import audit_page, conversations_page, overview_page, users_page
 from finucity.pages.auth import login_page, signup_page
 from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
 from finucity.services import lifecycle
+from finucity.states.admin.audit import AdminAuditState
+from finucity.states.admin.conversations import AdminConversationsState
+from finucity.states.admin.overview import AdminOverviewState
+from finucity.states.admin.users import AdminUsersState
 from finucity.states.auth import AuthFormState
 from finucity.states.boundary import TabBoundary
 from finucity.states.conversation import ConversationState
@@ -60,3 +65,14 @@ app.add_page(
 app.add_page(
     chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ConversationState.load_page
 )
+# The admin area: signed-out visitors are sent to sign in before any HTML
+# (api/pages.py); everyone else's role is checked by each handler (admin_only).
+app.add_page(overview_page, route="/admin", title="Admin · Finucity AI", on_load=AdminOverviewState.load)
+app.add_page(
+    conversations_page,
+    route="/admin/conversations",
+    title="Conversations · Admin",
+    on_load=AdminConversationsState.load,
+)
+app.add_page(users_page, route="/admin/users", title="Users · Admin", on_load=AdminUsersState.load)
+app.add_page(audit_page, route="/admin/audit", title="Audit log · Admin", on_load=AdminAuditState.load)

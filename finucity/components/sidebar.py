@@ -163,6 +163,19 @@ def _user_footer() -> rx.Component:
             _token_usage(),
             class_name="fc-user",
         ),
+        # Staff reach the admin area from here; everyone else never sees the link
+        # (and the admin pages check the role on the server regardless).
+        rx.cond(
+            SessionState.user_is_admin,
+            rx.link(
+                rx.icon("shield-check", size=17),
+                href="/admin",
+                class_name="fc-icon-btn",
+                title="Admin area",
+                aria_label="Admin area",
+                data_testid="admin-link",
+            ),
+        ),
         logout_button(),
         class_name="fc-sidebar-foot",
     )

@@ -13,7 +13,7 @@ import reflex as rx
 
 from finucity.models import Category
 
-STYLESHEETS = ["/finucity.css"]
+STYLESHEETS = ["/finucity.css", "/admin.css"]
 
 RADIX_THEME = rx.theme(appearance="dark", accent_color="indigo", gray_color="slate", radius="large", scaling="100%")
 

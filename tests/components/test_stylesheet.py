@@ -10,7 +10,7 @@ import re
 
 from finucity.config import PROJECT_ROOT
 
-STYLESHEET = PROJECT_ROOT / "assets" / "finucity.css"
+STYLESHEETS = sorted((PROJECT_ROOT / "assets").glob("*.css"))
 SOURCES = [p for p in (PROJECT_ROOT / "finucity").rglob("*") if p.suffix in (".py", ".jsx")]
 
 TOKEN = re.compile(r"(?<![\w#-])fc-[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -19,7 +19,7 @@ ID_USE = re.compile(r"""(?:\bid\s*[=:]\s*\{?\s*["'`]|getElementById\(\s*["'`]|#)
 
 
 def _defined() -> set[str]:
-    css = STYLESHEET.read_text()
+    css = "\n".join(path.read_text() for path in STYLESHEETS)
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return set(re.findall(r"\.(fc-[a-z0-9]+(?:-[a-z0-9]+)*)", css))
 
@@ -38,7 +38,7 @@ def _used() -> tuple[set[str], set[str]]:
 def test_every_class_the_components_use_has_a_rule():
     used, ids = _used()
     missing = sorted(used - ids - _defined())
-    assert not missing, f"classes used but not styled in {STYLESHEET.name}: {missing}"
+    assert not missing, f"classes used but not styled in any stylesheet: {missing}"
 
 
 def test_every_rule_in_the_stylesheet_has_a_user():

@@ -35,7 +35,7 @@ def _handlers():
 
 @pytest.mark.parametrize("state_class, name, handler", list(_handlers()))
 def test_every_handler_carries_one_guard(state_class, name, handler):
-    assert getattr(handler.fn, GUARD_MARK, None) in ("signed_in", "tab_only", "inside"), (
+    assert getattr(handler.fn, GUARD_MARK, None) in ("signed_in", "admin_only", "tab_only", "inside"), (
         f"{state_class.__name__}.{name} has no guard: decorate it with signed_in, tab_only or checks_session_inside"
     )
 

@@ -1,0 +1,1 @@
+"""The admin area's visual pieces, in the chat's design system."""

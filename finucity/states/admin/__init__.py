@@ -1,0 +1,1 @@
+"""The admin area's states: one per page, over finucity.services.admin."""
