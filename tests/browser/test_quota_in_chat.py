@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from finucity.models import Conversation, Message, User
 from tests.browser.screens import screenshot
 from tests.browser.test_chat_flow import ask, wait_for_answer
-from tests.browser.test_feedback import on_live_database, reload_answered
+from tests.browser.test_feedback_in_chat import on_live_database, reload_answered
 from tests.fakes.fake_openai import Script
 
 
