@@ -24,6 +24,7 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from finucity.models import Conversation, Message
@@ -158,3 +159,8 @@ def fts_phrase(q: str) -> str:
 def _like_pattern(q: str) -> str:
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def contains(column: InstrumentedAttribute[str], text: str) -> ColumnElement[bool]:
+    """True where `column` holds `text`, case-insensitive, with % and _ taken literally (the admin filters)."""
+    return column.ilike(_like_pattern(text), escape="\\")

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from finucity.models import Conversation, Message, MessageRole, utcnow
+from finucity.models import Conversation, Message, MessageRole, User, utcnow
 from finucity.services import conversations, search
 from finucity.services.context import Actor, read_only, unit_of_work
 
@@ -206,3 +206,12 @@ async def test_sqlite_search_reads_the_fts_index(sqlite_database):
     details = " | ".join(row[-1] for row in plan)
     assert "messages_fts VIRTUAL TABLE" in details
     assert "conversations_fts VIRTUAL TABLE" in details
+
+
+async def test_contains_takes_wildcards_literally(database, people):
+    """search.contains, the admin area's filter on a single column (an email, a name)."""
+    await people.user("asha_10%@example.com")
+    await people.user("ashax10x@example.com")
+    async with read_only() as session:
+        emails = set(await session.scalars(select(User.email).where(search.contains(User.email, "HA_10%"))))
+    assert emails == {"asha_10%@example.com"}
