@@ -8,6 +8,7 @@ through the bare condition over every user's conversations, as the admin area us
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, text, update
@@ -19,16 +20,18 @@ from finucity.services.context import Actor, read_only, unit_of_work
 TRICKY = "He said \"NEAR(80C OR 80D)\" - see: a*b {x} [y] 10% x_y C:\\tax ^up + AND NOT 'quoted'"
 
 
-async def _conversation(user_id: uuid.UUID, title: str, *texts: str) -> uuid.UUID:
+async def _conversation(user_id: uuid.UUID, title: str, *texts: str, updated_at: datetime | None = None) -> uuid.UUID:
     """A conversation whose messages alternate question and answer, oldest first."""
-    now = utcnow()
+    now = updated_at or utcnow()
     async with unit_of_work(Actor(channel="system")) as uow:
         conversation = Conversation(user_id=user_id, title=title, created_at=now, updated_at=now)
         uow.session.add(conversation)
         await uow.session.flush()
         for i, content in enumerate(texts):
             role = MessageRole.user.value if i % 2 == 0 else MessageRole.assistant.value
-            uow.session.add(Message(conversation_id=conversation.id, role=role, content=content))
+            uow.session.add(
+                Message(conversation_id=conversation.id, role=role, content=content, created_at=now, updated_at=now)
+            )
     return conversation.id
 
 
@@ -181,21 +184,29 @@ async def test_edited_text_matches_by_its_new_words_only(scene):
     assert await _mine(actor, "insurance choices") == {ids["title"]}
 
 
-@pytest.mark.parametrize("common_above", [0, 1_000_000])
-async def test_sqlite_answers_the_same_through_the_index_and_the_scan(
-    sqlite_database, people, monkeypatch, common_above
-):
-    """SQLite takes the FTS index for rare text and a LIKE scan for common text; both agree."""
+@pytest.mark.parametrize(
+    ("common_above", "recent_sample"),
+    [(0, 1000), (1_000_000, 1000), (1_000_000, 100)],
+    ids=["walked-as-common", "listed-as-rare", "walked-as-common-among-the-newest"],
+)
+async def test_the_index_list_and_the_walk_agree(database, people, monkeypatch, common_above, recent_sample):
+    """Rare text is listed from the index, common text walked with LIKE: the same rows either way,
+    old matches included (the list's floor on updated_at must not cut them off)."""
     monkeypatch.setattr(search, "COMMON_MATCHES", common_above)
+    monkeypatch.setattr(search, "RECENT_SAMPLE", recent_sample)  # PostgreSQL: 1% of 100 is one hit
     me, actor = await people.user()
+    long_ago = utcnow() - timedelta(days=150)
     ids = {
         "title": await _conversation(me.id, "Term plan or ULIP?"),
         "answer": await _conversation(me.id, "x", "What next?", "A ULIP locks in for five years."),
+        "old": await _conversation(me.id, "Old", "ulip?", "Yes.", updated_at=long_ago),
     }
     await _conversation(me.id, "Unrelated", "GST?", "A tax.")
-    assert await _mine(actor, "ulip") == {ids["title"], ids["answer"]}
+    assert await _mine(actor, "ulip") == {ids["title"], ids["answer"], ids["old"]}
+    assert await _anyone("ulip") == {ids["title"], ids["answer"], ids["old"]}
     assert await _mine(actor, "LOCKS IN") == {ids["answer"]}
     assert await _mine(actor, '"ULIP') == set()
+    assert await _anyone("nowhere at all") == set()
 
 
 async def test_sqlite_search_reads_the_fts_index(sqlite_database):
