@@ -1,4 +1,4 @@
-"""Command line: `python -m finucity create-user|migrate|check-config`.
+"""Command line: `python -m finucity create-user|migrate|check-config|seed-demo`.
 
 `create-user --admin` is the only way to make an administrator outside the
 admin page, so the first admin of a fresh install is made here.
@@ -47,6 +47,43 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _seed_demo(args: argparse.Namespace) -> int:
+    from finucity.services.demo import seed
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done:,} / {total:,} conversations", end="", flush=True)
+
+    async def run():
+        try:
+            return await seed.seed_demo(
+                users=args.users,
+                conversations=args.conversations,
+                messages_per=args.messages_per,
+                seed=args.seed,
+                progress=progress if sys.stdout.isatty() else None,
+            )
+        finally:
+            await db.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except ServiceError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    if sys.stdout.isatty():
+        print()
+    rate = report.conversations / report.seconds if report.seconds else 0
+    print(
+        f"Added {report.users:,} users, {report.conversations:,} conversations, {report.messages:,} messages "
+        f"and {report.feedback:,} ratings in {report.seconds:.1f} s ({rate:,.0f} conversations/s)."
+    )
+    if report.admin_password:
+        print(f"Demo admin: {report.admin_email} / password {report.admin_password} (shown once)")
+    else:
+        print(f"Demo admin: {report.admin_email} (already there; password unchanged)")
+    return 0
+
+
 def _check_config(_: argparse.Namespace) -> int:
     settings = get_settings()  # raises with a clear message when invalid
     mode = "offline assistant" if settings.offline_mode else f"{settings.ai_model} at {settings.ai_base_url}"
@@ -70,6 +107,13 @@ def main(argv: list[str] | None = None) -> int:
 
     migrate = commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     migrate.set_defaults(handler=_migrate)
+
+    demo = commands.add_parser("seed-demo", help="add realistic demo users and conversations (run it again for more)")
+    demo.add_argument("--users", type=int, required=True, help="demo users to add")
+    demo.add_argument("--conversations", type=int, required=True, help="conversations to add, shared among them")
+    demo.add_argument("--messages-per", default="2-12", help="messages per conversation, a range (default 2-12)")
+    demo.add_argument("--seed", type=int, help="the same seed makes the same texts and shapes")
+    demo.set_defaults(handler=_seed_demo)
 
     check = commands.add_parser("check-config", help="validate settings and print a summary (no secrets)")
     check.set_defaults(handler=_check_config)

@@ -213,3 +213,17 @@ class MessageFeedback(SQLModel, table=True):
     comment: str | None = Field(default=None, max_length=1000)
     created_at: datetime = _time(default=utcnow)
     updated_at: datetime = _time(default=utcnow, index=True)
+
+
+# Search indexes, made by migration 0004 for one database each and so outside this metadata:
+# FTS5 tables on SQLite (with the shadow tables FTS5 keeps beside each, <name>_data,
+# <name>_idx, ...) and trigram GIN indexes on PostgreSQL. Schema comparisons (autogenerate,
+# tests/test_migrations.py) skip exactly these names, deliberately.
+SEARCH_FTS_TABLES = ("messages_fts", "conversations_fts")
+SEARCH_TRGM_INDEXES = ("ix_messages_content_trgm", "ix_conversations_title_trgm")
+
+
+def is_search_index(name: str | None) -> bool:
+    if not name:
+        return False
+    return name in SEARCH_TRGM_INDEXES or any(name == t or name.startswith(f"{t}_") for t in SEARCH_FTS_TABLES)
