@@ -23,7 +23,7 @@ from finucity.api.schemas import (
     TokenOut,
 )
 from finucity.models import ApiToken, Conversation, Message
-from finucity.services import accounts, conversations
+from finucity.services import account_data, accounts, conversations
 from finucity.services.context import Actor
 
 router = APIRouter()
@@ -130,7 +130,7 @@ async def export_me(actor: Actor = Depends(current_actor)):
     """All of your data as JSON: profile, tokens (not their secrets), conversations."""
     import json
 
-    data = await accounts.export_account(actor)
+    data = await account_data.export_account(actor)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         media_type="application/json",
@@ -141,7 +141,7 @@ async def export_me(actor: Actor = Depends(current_actor)):
 @router.delete("/me", response_model=Ok, tags=["account"])
 async def delete_me(body: DeleteAccountRequest, actor: Actor = Depends(current_actor)):
     """Delete your account and everything in it. Needs your password."""
-    await accounts.delete_account(actor, password=body.password)
+    await account_data.delete_account(actor, password=body.password)
     response = Response(Ok().model_dump_json(), media_type="application/json")
     clear_session_cookie(response)
     return response

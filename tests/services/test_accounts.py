@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from finucity.models import ApiToken, AuditLog, Role, User, UserSession, utcnow
-from finucity.services import accounts, security
+from finucity.services import account_data, accounts, security
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import (
     AuthenticationError,
@@ -258,10 +258,10 @@ async def test_delete_account_needs_the_password_and_removes_everything(database
     user, actor = await people.user()
     await accounts.create_api_token(actor, "phone")
     with pytest.raises(ValidationError):
-        await accounts.delete_account(actor, password="wrong password")
+        await account_data.delete_account(actor, password="wrong password")
     assert await accounts.get_user(user.id) is not None
 
-    await accounts.delete_account(actor, password=people.password)
+    await account_data.delete_account(actor, password=people.password)
     assert await accounts.get_user(user.id) is None
     assert await count(ApiToken) == 0
     async with read_only() as session:
@@ -272,7 +272,7 @@ async def test_delete_account_needs_the_password_and_removes_everything(database
 async def test_export_contains_the_profile_and_no_secrets(database, people):
     _, actor = await people.user(email="export@example.com")
     token = await accounts.create_api_token(actor, "phone")
-    data = await accounts.export_account(actor)
+    data = await account_data.export_account(actor)
     assert data["user"]["email"] == "export@example.com"
     text = repr(data)
     assert token.secret not in text

@@ -1,0 +1,106 @@
+"""The user's own data: everything we hold about them, and deleting it all.
+
+Apart from accounts.py (signing in and sessions): these are the privacy
+rights a user exercises on their data, which grow with every new table.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+
+from finucity.models import ApiToken, Conversation, Message, User, UserSession, utcnow
+from finucity.services import security
+from finucity.services.accounts import MAX_PASSWORD
+from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.services.errors import NotFound, ValidationError
+
+
+async def export_account(actor: Actor) -> dict:
+    """Everything we hold about the caller, as plain JSON-able data."""
+    user_id = actor.require_user()
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            raise NotFound("Account not found")
+        conversations = list(
+            await session.scalars(
+                select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.created_at)
+            )
+        )
+        messages = list(
+            await session.scalars(
+                select(Message)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Conversation.user_id == user_id)
+                .order_by(Message.created_at)
+            )
+        )
+        tokens = list(await session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)))
+    by_conversation: dict[uuid.UUID, list[dict]] = {}
+    for m in messages:
+        by_conversation.setdefault(m.conversation_id, []).append(
+            {
+                "id": str(m.id),
+                "role": m.role,
+                "content": m.content,
+                "status": m.status,
+                "category": m.category,
+                "created_at": m.created_at.isoformat(),
+            }
+        )
+    return {
+        "exported_at": utcnow().isoformat(),
+        "user": {
+            "id": str(user.id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "first_name": user.first_name,
+            "role": user.role,
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "api_tokens": [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "revoked": t.revoked_at is not None,
+            }
+            for t in tokens
+        ],
+        "conversations": [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "category": c.category,
+                "created_at": c.created_at.isoformat(),
+                "updated_at": c.updated_at.isoformat(),
+                "messages": by_conversation.get(c.id, []),
+            }
+            for c in conversations
+        ],
+    }
+
+
+async def delete_account(actor: Actor, *, password: str) -> None:
+    """Delete the caller's account and all their data, after re-checking the password."""
+    user_id = actor.require_user()
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("Account not found")
+    if not isinstance(password, str) or not await security.verify_password(user.password_hash, password[:MAX_PASSWORD]):
+        raise ValidationError("The password is not correct.", field="password")
+    async with unit_of_work(actor) as uow:
+        conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id).scalar_subquery()
+        # Explicit deletes: SQLite only cascades with foreign keys on, and the
+        # order keeps PostgreSQL's constraints happy either way.
+        await uow.session.execute(delete(Message).where(Message.conversation_id.in_(conversation_ids)))
+        await uow.session.execute(delete(Conversation).where(Conversation.user_id == user_id))
+        await uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        await uow.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+        await uow.session.execute(delete(User).where(User.id == user_id))
+        uow.audit("user.delete", target_type="user", target_id=user_id, email=user.email)
