@@ -147,7 +147,8 @@ def _work(case: TaxCase, regime_key: str) -> _Worked:
         deducted = min(deducted, gross)
     elif case.claims:
         notes.append(
-            "The new regime does not allow deductions for investments, health insurance or home-loan interest on a self-occupied home; they are left out."
+            "The new regime does not allow deductions for investments, health insurance or home-loan "
+            "interest on a self-occupied home; they are left out."
         )
     taxable = gross - deducted
     tax = tax_on_income(taxable, regime, band)
@@ -158,7 +159,8 @@ def _work(case: TaxCase, regime_key: str) -> _Worked:
     if tax.rebate:
         section = rules.sections["rebate"]
         if taxable <= regime.rebate_limit:
-            note = f"{section}: income up to {format_inr(regime.rebate_limit)}, rebate up to {format_inr(regime.rebate_max)}"
+            limit, most = format_inr(regime.rebate_limit), format_inr(regime.rebate_max)
+            note = f"{section}: income up to {limit}, rebate up to {most}"
         else:
             note = f"{section}, marginal relief: tax limited to the income above {format_inr(regime.rebate_limit)}"
         steps.append(Step("Less: Rebate", -tax.rebate, note))
@@ -194,7 +196,7 @@ def _inputs(case: TaxCase, rules: YearRules, regime: str | None) -> dict[str, De
     }
     for name, label in labels.items():
         value = getattr(case, name)
-        if value or name == "salary" and not case.other_income:
+        if value or (name == "salary" and not case.other_income):
             inputs[label] = value
     inputs["Age"] = case.age
     if case.parents_age is not None:
