@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from finucity.finance import rules
+from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
 from finucity.finance.result import HUNDRED, Calculation, Step, paise, pct, rupees
 
@@ -36,7 +37,7 @@ def gst(
         raise ValueError("amount cannot be negative")
     if not 0 <= rate <= 100:
         raise ValueError("rate must be between 0 and 100 per cent")
-    on = on or date.today()
+    on = on or india_now().date()
     rule = rules.in_force("gst", on)
     notes: list[str] = []
     schedule = dict(gst_rates(on))
@@ -113,7 +114,7 @@ def gst_registration(turnover: Decimal, supply: str, *, state: str | None = None
         raise ValueError(f"supply must be one of {', '.join(SUPPLIES)}")
     if turnover < 0:
         raise ValueError("turnover cannot be negative")
-    rule = rules.in_force("gst_registration", date.today())
+    rule = rules.in_force("gst_registration", india_now().date())
     limits = rule["states"].get((state or "").strip().lower(), rule["default"])
     threshold = as_decimal(limits[supply])
     must = turnover > threshold

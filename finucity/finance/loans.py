@@ -82,7 +82,7 @@ def emi_schedule(principal: Decimal, annual_rate_pct: Decimal, months: int) -> C
                 None,
                 f"{pct(annual_rate_pct)} / 12 = {pct((annual_rate_pct / 12).quantize(Decimal('0.0001')))}",
             ),
-            Step("Number of instalments", Decimal(months)),
+            Step(f"{months} monthly instalments", None),
             Step("Monthly EMI", rupees(payment), rule["emi"]),
             Step("Total of all instalments", rupees(total), f"EMI x {months}"),
             Step("Total interest", rupees(interest), "Total paid less the loan amount"),

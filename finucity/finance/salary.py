@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from finucity.finance import rules
+from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
 from finucity.finance.result import HUNDRED, Calculation, Step, pct, rupees
 
@@ -87,7 +88,7 @@ def gratuity(last_monthly_salary: Decimal, *, years: int, months: int = 0, cover
     """
     if last_monthly_salary < 0 or years < 0 or not 0 <= months < 12:
         raise ValueError("salary and service must be positive; months 0 to 11")
-    rule = rules.in_force("gratuity", date.today())
+    rule = rules.in_force("gratuity", india_now().date())
     ceiling = as_decimal(rule["ceiling"])
     if covered:
         counted = years + (1 if months > 6 else 0)
@@ -113,7 +114,7 @@ def gratuity(last_monthly_salary: Decimal, *, years: int, months: int = 0, cover
             last_monthly_salary,
             "Last drawn" if covered else "Average of the last 10 months",
         ),
-        Step("Years counted", Decimal(counted), f"{years} years {months} months: {service_note.lower()}"),
+        Step(f"Years counted: {counted}", None, f"{years} years {months} months: {service_note.lower()}"),
         Step(f"Gratuity: salary x {days} / {month_days} x years", rupees(formula)),
     ]
     if formula > ceiling:
@@ -133,7 +134,7 @@ def gratuity(last_monthly_salary: Decimal, *, years: int, months: int = 0, cover
             "Service": f"{years} years {months} months",
             "Covered by the Gratuity Act": "Yes" if covered else "No",
         },
-        figures={"Gratuity": rupees(amount), "Years counted": Decimal(counted)},
+        figures={"Gratuity": rupees(amount)},
         steps=tuple(steps),
         rule_set=rule.name,
         rule_date=rule.effective,

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from finucity.finance import rules
 from finucity.finance.calculators import sip_future_value
+from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
 from finucity.finance.result import HUNDRED, Calculation, Chart, Series, Step, Table, pct, rupees
 
@@ -65,7 +66,7 @@ def sip(monthly: Decimal, annual_return_pct: Decimal, years: int) -> Calculation
         figures={"Future value": rupees(value), "Invested": invested, "Gain": rupees(value - invested)},
         steps=(
             Step("Monthly instalment", monthly),
-            Step("Instalments", Decimal(years * 12), f"{years} years x 12"),
+            Step(f"{years * 12} monthly instalments", None, f"{years} years x 12"),
             Step("Total invested", invested),
             Step("Future value", rupees(value), rule["sip"]),
             Step("Estimated gain", rupees(value - invested)),
@@ -108,7 +109,7 @@ def ppf(
     yearly_deposit: Decimal, years: int | None = None, *, rate: Decimal | None = None, on: date | None = None
 ) -> Calculation:
     """PPF balance after `years` (15 by default) of the same deposit made by 5 April each year."""
-    rule = rules.in_force("ppf", on or date.today())
+    rule = rules.in_force("ppf", on or india_now().date())
     low, high = as_decimal(rule["minimum_deposit"]), as_decimal(rule["maximum_deposit"])
     if not low <= yearly_deposit <= high:
         raise ValueError(f"a PPF deposit must be between {format_inr(low)} and {format_inr(high)} a year")

@@ -46,3 +46,19 @@ def test_no_rules_before_the_first_rule_set():
 def test_a_rule_file_without_a_date_is_refused():
     with pytest.raises(RuleError, match="effective"):
         rules._parse("broken", {"rule_set": {"family": "gst", "name": "x", "source": "y", "effective": "2025-09-22"}})
+
+
+def test_the_knowledge_base_quotes_the_same_slabs_as_the_rules():
+    # The offline topics still answer from knowledge/income_tax.toml; the two must agree.
+    from finucity.finance import knowledge
+    from finucity.finance.money import as_decimal
+    from finucity.finance.tax_rules import year_rules
+
+    year = year_rules("2025-26")
+    for key, regime in (("new_regime", year.new), ("old_regime", year.old)):
+        fact = knowledge.fact(key)
+        quoted = [(row.get("upto"), as_decimal(row["rate"])) for row in fact["slabs"]]
+        ruled = [(None if s.upper is None else int(s.upper), s.rate) for s in regime.slabs["below_60"]]
+        assert quoted == ruled, key
+        assert as_decimal(fact["standard_deduction"]) == regime.standard_deduction
+        assert as_decimal(fact["rebate_limit"]) == regime.rebate_limit
