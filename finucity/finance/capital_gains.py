@@ -20,7 +20,7 @@ from decimal import Decimal
 from finucity.finance import rules
 from finucity.finance.dates import financial_year, format_date
 from finucity.finance.money import as_decimal, format_inr
-from finucity.finance.result import HUNDRED, Calculation, Step, pct, rupees
+from finucity.finance.result import HUNDRED, Calculation, Step, number, pct, rupees
 
 ZERO = Decimal(0)
 ASSETS = {
@@ -65,6 +65,10 @@ def capital_gains(
     slab_rate: Decimal | None = None,
     resident_individual: bool = True,
 ) -> Calculation:
+    cost, sale_price = number(cost, "The cost"), number(sale_price, "The sale price")
+    transfer_expenses = number(transfer_expenses, "Transfer expenses")
+    exemption_used = number(exemption_used, "The exemption already used")
+    slab_rate = None if slab_rate is None else number(slab_rate, "The slab rate")
     if asset not in ASSETS:
         raise ValueError(f"asset must be one of {', '.join(ASSETS)}")
     if sold < bought:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from finucity.finance import rules
 from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
-from finucity.finance.result import HUNDRED, Calculation, Step, paise, pct, rupees
+from finucity.finance.result import HUNDRED, Calculation, Step, number, paise, pct, rupees
 
 ZERO = Decimal(0)
 SUPPLIES = {"goods": "Goods only", "services": "Services, or goods and services"}
@@ -33,6 +33,7 @@ def gst(
     amount: Decimal, rate: Decimal, *, inclusive: bool = False, inter_state: bool = False, on: date | None = None
 ) -> Calculation:
     """GST at `rate` per cent on `amount` (the price before GST, or including it if `inclusive`)."""
+    amount, rate = number(amount, "The amount"), number(rate, "The GST rate")
     if amount < 0:
         raise ValueError("amount cannot be negative")
     if not 0 <= rate <= 100:
@@ -110,6 +111,7 @@ def _split(
 
 def gst_registration(turnover: Decimal, supply: str, *, state: str | None = None) -> Calculation:
     """Whether aggregate turnover in a year crosses the registration threshold for `supply` in `state`."""
+    turnover = number(turnover, "Turnover")
     if supply not in SUPPLIES:
         raise ValueError(f"supply must be one of {', '.join(SUPPLIES)}")
     if turnover < 0:

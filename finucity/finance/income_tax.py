@@ -17,7 +17,7 @@ import dataclasses
 from decimal import Decimal
 
 from finucity.finance.money import format_inr
-from finucity.finance.result import Calculation, Chart, Series, Step, Table, pct, rupees
+from finucity.finance.result import Calculation, Chart, Series, Step, Table, number, pct, rupees
 from finucity.finance.tax_rules import (
     SENIOR,
     SUPER_SENIOR,
@@ -49,9 +49,15 @@ class TaxCase:
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, Decimal) and value < 0:
-                raise ValueError(f"{field.name.replace('_', ' ')} cannot be negative")
+            if field.name in ("age", "parents_age", "year"):
+                continue
+            label = field.name.replace("_", " ").capitalize()
+            value = number(getattr(self, field.name), label)
+            if value < 0:
+                raise ValueError(f"{label} cannot be negative")
+            object.__setattr__(self, field.name, value)
+        if not 0 <= self.age <= 130 or (self.parents_age is not None and not 0 <= self.parents_age <= 130):
+            raise ValueError("age must be 0 to 130")
 
     @property
     def claims(self) -> bool:
@@ -154,7 +160,7 @@ def _work(case: TaxCase, regime_key: str) -> _Worked:
     tax = tax_on_income(taxable, regime, band)
     steps.append(Step("Total (taxable) income", taxable, _BAND_LABELS[band] if regime_key == "old" else ""))
     for line in tax.lines:
-        steps.append(Step(f"Tax on {line.slab.label}", line.tax, f"{format_inr(line.taxed)} taxed"))
+        steps.append(Step(line.slab.label, line.tax, f"{format_inr(line.taxed)} taxed in this slab"))
     steps.append(Step("Tax on slabs", tax.slab_tax))
     if tax.rebate:
         section = rules.sections["rebate"]
@@ -177,7 +183,7 @@ def _work(case: TaxCase, regime_key: str) -> _Worked:
                 )
             )
     steps.append(Step(f"Health and education cess at {pct(regime.cess_rate)}", tax.cess, rules.sections["cess"]))
-    steps.append(Step("Tax payable", rupees(tax.total), "Rounded to the rupee"))
+    steps.append(Step("Tax payable", rupees(tax.total), "Rounded to the rupee (the return rounds to the nearest ₹10)"))
     return _Worked(tuple(steps), gross, taxable, tax, tuple(notes))
 
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from finucity.finance import rules
 from finucity.finance.calculators import emi
-from finucity.finance.result import HUNDRED, Calculation, Chart, Series, Step, Table, pct, rupees
+from finucity.finance.result import HUNDRED, Calculation, Chart, Series, Step, Table, number, pct, rupees
 
 ZERO = Decimal(0)
+MAX_MONTHS = 600  # 50 years: longer than any Indian lender offers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,8 +55,11 @@ def yearly_summary(rows: list[Instalment]) -> list[tuple[int, Decimal, Decimal, 
 
 def emi_schedule(principal: Decimal, annual_rate_pct: Decimal, months: int) -> Calculation:
     """EMI, total interest and the schedule of a loan of `principal` at `annual_rate_pct` for `months`."""
+    principal, annual_rate_pct = number(principal, "The loan amount"), number(annual_rate_pct, "The interest rate")
     if principal <= 0:
         raise ValueError("the loan amount must be positive")
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"the tenure must be 1 to {MAX_MONTHS} months")
     if annual_rate_pct < 0:
         raise ValueError("the interest rate cannot be negative")
     rows = amortisation(principal, annual_rate_pct, months)

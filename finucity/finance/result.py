@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from finucity.finance.dates import format_date
@@ -21,8 +21,27 @@ from finucity.finance.money import format_inr
 ONE = Decimal(1)
 PAISA = Decimal("0.01")
 HUNDRED = Decimal(100)
+# No personal finance figure reaches ₹1,000 lakh crore; larger input is a typo or an attack.
+LARGEST = Decimal(10) ** 15
 
 Value = Decimal | int | str | date | bool
+
+
+def number(value: object, name: str) -> Decimal:
+    """A calculator input as an exact Decimal: ints, Decimals, numeric strings and floats
+    (through their shortest repr, so 8.5 is exactly 8.5). Anything else is a ValueError
+    whose message can be shown to the user."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise ValueError(f"{name} must be a number")
+    try:
+        result = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number") from None
+    if not result.is_finite():
+        raise ValueError(f"{name} must be a finite number")
+    if abs(result) >= LARGEST:
+        raise ValueError(f"{name} is too large a number")
+    return result
 
 
 def rupees(amount: Decimal) -> Decimal:

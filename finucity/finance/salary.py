@@ -16,7 +16,7 @@ from decimal import Decimal
 from finucity.finance import rules
 from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
-from finucity.finance.result import HUNDRED, Calculation, Step, pct, rupees
+from finucity.finance.result import HUNDRED, Calculation, Step, number, pct, rupees
 
 ZERO = Decimal(0)
 
@@ -36,6 +36,8 @@ def hra_exemption(
     *, basic_da: Decimal, hra_received: Decimal, rent_paid: Decimal, city: str, year: str = "2025-26"
 ) -> Calculation:
     """The exempt part of HRA: the least of HRA received, rent less 10% of salary, and 50%/40% of salary."""
+    basic_da, hra_received = number(basic_da, "Basic pay + DA"), number(hra_received, "HRA received")
+    rent_paid = number(rent_paid, "Rent paid")
     if min(basic_da, hra_received, rent_paid) < 0:
         raise ValueError("amounts cannot be negative")
     rule = rules.in_force("hra", _year_start(year))
@@ -86,6 +88,7 @@ def gratuity(last_monthly_salary: Decimal, *, years: int, months: int = 0, cover
     `last_monthly_salary` is basic pay + DA: the last drawn if `covered` by the
     Payment of Gratuity Act, the average of the last 10 months otherwise.
     """
+    last_monthly_salary = number(last_monthly_salary, "The monthly salary")
     if last_monthly_salary < 0 or years < 0 or not 0 <= months < 12:
         raise ValueError("salary and service must be positive; months 0 to 11")
     rule = rules.in_force("gratuity", india_now().date())

@@ -17,7 +17,7 @@ from finucity.finance import rules
 from finucity.finance.calculators import sip_future_value
 from finucity.finance.dates import india_now
 from finucity.finance.money import as_decimal, format_inr
-from finucity.finance.result import HUNDRED, Calculation, Chart, Series, Step, Table, pct, rupees
+from finucity.finance.result import HUNDRED, Calculation, Chart, Series, Step, Table, number, pct, rupees
 
 ZERO = Decimal(0)
 
@@ -47,12 +47,13 @@ def _check(amount: Decimal, rate: Decimal, years: int) -> None:
         raise ValueError("the amount must be positive")
     if rate < 0:
         raise ValueError("the return cannot be negative")
-    if years <= 0:
-        raise ValueError("years must be positive")
+    if not 0 < years <= 100:
+        raise ValueError("years must be 1 to 100")
 
 
 def sip(monthly: Decimal, annual_return_pct: Decimal, years: int) -> Calculation:
     """What `monthly` invested at the start of each month may grow to in `years`."""
+    monthly, annual_return_pct = number(monthly, "The monthly amount"), number(annual_return_pct, "The return")
     _check(monthly, annual_return_pct, years)
     rule = rules.rule_set("formulas")
     value = sip_future_value(monthly, annual_return_pct, years * 12)
@@ -82,6 +83,7 @@ def sip(monthly: Decimal, annual_return_pct: Decimal, years: int) -> Calculation
 
 def lump_sum(amount: Decimal, annual_return_pct: Decimal, years: int) -> Calculation:
     """What `amount` invested once may grow to in `years`, compounded yearly."""
+    amount, annual_return_pct = number(amount, "The amount"), number(annual_return_pct, "The return")
     _check(amount, annual_return_pct, years)
     rule = rules.rule_set("formulas")
     growth = 1 + annual_return_pct / HUNDRED
@@ -110,6 +112,7 @@ def ppf(
 ) -> Calculation:
     """PPF balance after `years` (15 by default) of the same deposit made by 5 April each year."""
     rule = rules.in_force("ppf", on or india_now().date())
+    yearly_deposit = number(yearly_deposit, "The yearly deposit")
     low, high = as_decimal(rule["minimum_deposit"]), as_decimal(rule["maximum_deposit"])
     if not low <= yearly_deposit <= high:
         raise ValueError(f"a PPF deposit must be between {format_inr(low)} and {format_inr(high)} a year")
@@ -117,7 +120,7 @@ def ppf(
     years = term if years is None else years
     if years < term or (years - term) % block:
         raise ValueError(f"a PPF account runs {term} years, extendable in blocks of {block}")
-    rate = as_decimal(rule["rate"]) if rate is None else rate
+    rate = as_decimal(rule["rate"]) if rate is None else number(rate, "The interest rate")
     balance, interest_total, rows, growth = ZERO, ZERO, [], []
     for year in range(1, years + 1):
         interest = (balance + yearly_deposit) * rate / HUNDRED
