@@ -22,7 +22,7 @@ ONE = Decimal(1)
 PAISA = Decimal("0.01")
 HUNDRED = Decimal(100)
 # No personal finance figure reaches ₹1,000 lakh crore; larger input is a typo or an attack.
-LARGEST = Decimal(10) ** 15
+LARGEST_DIGITS = 15
 
 Value = Decimal | int | str | date | bool
 
@@ -39,7 +39,8 @@ def number(value: object, name: str) -> Decimal:
         raise ValueError(f"{name} must be a number") from None
     if not result.is_finite():
         raise ValueError(f"{name} must be a finite number")
-    if abs(result) >= LARGEST:
+    # `adjusted()` is the exponent of the leading digit: no arithmetic, so no Overflow.
+    if result and result.adjusted() >= LARGEST_DIGITS:
         raise ValueError(f"{name} is too large a number")
     return result
 
