@@ -30,6 +30,7 @@ async def warm_up() -> None:
             await session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 (the health check reports it; start-up must not die of it)
         log.warning("Database not reachable at start-up")
+    generation.watch_for_sigterm()
     log.info("Ready: %s", "offline assistant" if provider.offline else f"model {provider.model}")
     del client
 
