@@ -61,7 +61,7 @@ async def test_database_down_and_back_without_a_restart(outage_db):
         health = await client.get("/health")
         assert health.status_code == 503
         assert health.json()["database"] == "unavailable" and health.json()["status"] == "down"
-        for attempt in range(2):  # a pool full of dead connections, then none at all
+        for _attempt in range(2):  # a pool full of dead connections, then none at all
             sent = await client.post(
                 "/api/send-message",
                 json={"message": "Typed while the database is down", "conversation_id": conversation_id},
