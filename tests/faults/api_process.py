@@ -48,7 +48,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(env: dict[str, str], log_path: Path, *, timeout: float = 30) -> ApiProcess:
+def start(env: dict[str, str], log_path: Path, *, timeout: float = 90) -> ApiProcess:
     """Start the server and wait until /health answers (any status)."""
     import httpx
 
