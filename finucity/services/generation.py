@@ -391,29 +391,3 @@ async def shutdown() -> None:
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
     _SHUTTING_DOWN = False
-
-
-def watch_for_sigterm() -> None:
-    """Call `begin_shutdown` on SIGTERM, then whatever handled it before (the
-    server's own graceful stop). Without it a server that waits for open
-    streams to close before its shut-down hook would see each API stream's
-    client cancelled first and record the answer as stopped by the user."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return  # only the main thread may set handlers; the server's shutdown() still runs
-    previous = signal.getsignal(signal.SIGTERM)
-    if getattr(previous, "_finucity", False):
-        return
-    loop = asyncio.get_running_loop()
-
-    def on_sigterm(signum, frame):
-        loop.call_soon_threadsafe(begin_shutdown)
-        if callable(previous):
-            previous(signum, frame)
-        elif previous == signal.SIG_DFL:
-            raise SystemExit(128 + signum)
-
-    on_sigterm._finucity = True  # type: ignore[attr-defined]
-    signal.signal(signal.SIGTERM, on_sigterm)
