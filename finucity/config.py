@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     ai_max_tokens: int = Field(default=4000, ge=16, le=128_000)
     ai_temperature: float = Field(default=0.3, ge=0.0, le=2.0)
     ai_timeout_s: float = Field(default=60.0, gt=0)
+    # Retries of a 429/5xx/refused/timed-out request, only before any text
+    # has streamed; the backoff doubles from AI_RETRY_BACKOFF_S, and a
+    # Retry-After longer than AI_RETRY_MAX_WAIT_S means "give up now".
+    ai_max_retries: int = Field(default=1, ge=0, le=5)
+    ai_retry_backoff_s: float = Field(default=0.5, gt=0)
+    ai_retry_max_wait_s: float = Field(default=20.0, ge=0)
+    # Seconds without a new piece of text, once the answer has started,
+    # before it is given up as stalled (AI_TIMEOUT_S covers the first piece).
+    ai_stream_idle_timeout_s: float = Field(default=30.0, gt=0)
     # Budget for the conversation history sent with each question.
     ai_history_tokens: int = Field(default=6000, ge=0)
 
@@ -70,6 +79,11 @@ class Settings(BaseSettings):
     stream_persist_interval_s: float = Field(default=1.0, gt=0)
     # Seconds between screen updates of a streaming answer (10 per second).
     stream_ui_interval_s: float = Field(default=0.1, gt=0)
+    # A streaming answer is saved at least this often even when no text
+    # arrives (its heartbeat); one not saved for STREAM_STALE_AFTER_S is
+    # taken as abandoned by a dead worker and marked failed (interrupted).
+    stream_heartbeat_s: float = Field(default=5.0, gt=0)
+    stream_stale_after_s: float = Field(default=30.0, gt=0)
 
     @field_validator("redis_url", mode="before")
     @classmethod
@@ -88,6 +102,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _stale_means_several_missed_heartbeats(self) -> Settings:
+        if self.stream_stale_after_s < 2 * self.stream_heartbeat_s:
+            raise ValueError("STREAM_STALE_AFTER_S must be at least twice STREAM_HEARTBEAT_S")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

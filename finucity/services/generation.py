@@ -36,6 +36,7 @@ from finucity.services.context import Actor, read_only, unit_of_work
 
 log = logging.getLogger(__name__)
 
+# Defaults of STREAM_HEARTBEAT_S and STREAM_STALE_AFTER_S (config.py), which win.
 # Seconds between heartbeats of a streaming answer even when no text arrives.
 HEARTBEAT_S = 5.0
 # How often a reader on another worker polls the database.
@@ -48,6 +49,8 @@ FAILED_UNEXPECTEDLY = "Something went wrong while writing this answer. Please re
 INTERRUPTED_BY_SHUTDOWN = "The server restarted while writing this answer. Please retry."
 
 _LIVE: dict[uuid.UUID, Generation] = {}
+# Set when the server is told to stop: from then on a stop is a shutdown, not a user's.
+_SHUTTING_DOWN = False
 _BACKGROUND: set[asyncio.Task] = set()
 
 
@@ -113,7 +116,9 @@ class Generation:
 
     async def _run(self) -> None:
         settings = get_settings()
-        saver = asyncio.create_task(self._save_periodically(settings.stream_persist_interval_s))
+        saver = asyncio.create_task(
+            self._save_periodically(settings.stream_persist_interval_s, settings.stream_heartbeat_s)
+        )
         self._stream_task = asyncio.create_task(self._consume(settings))
         if self._stop_requested:  # stopped before the stream even began
             self._stream_task.cancel()
@@ -123,11 +128,13 @@ class Generation:
                 raise EMPTY_ANSWER
             self.status = MessageStatus.complete.value
         except asyncio.CancelledError:
-            if not self._stop_requested:
+            if not self._stop_requested or _SHUTTING_DOWN:
                 # The process is shutting down: record why, then let it go.
                 self._finish_as(MessageStatus.failed.value, INTERRUPTED_BY_SHUTDOWN)
                 await asyncio.shield(self._final_save(saver))
-                raise
+                if not self._stop_requested:
+                    raise
+                return
             self.status = MessageStatus.stopped.value
         except ProviderError as exc:
             self._finish_as(MessageStatus.failed.value, exc.user_message)
@@ -158,11 +165,11 @@ class Generation:
 
     # --- persistence -------------------------------------------------------------
 
-    async def _save_periodically(self, interval: float) -> None:
+    async def _save_periodically(self, interval: float, heartbeat_s: float = HEARTBEAT_S) -> None:
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(min(interval, heartbeat_s))
             dirty = len(self.text) != self._saved_len
-            if not dirty and time.monotonic() - self._last_save < HEARTBEAT_S:
+            if not dirty and time.monotonic() - self._last_save < heartbeat_s:
                 continue
             try:
                 still_ours = await self._save_progress()
@@ -341,12 +348,16 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
 def is_abandoned(message_id: uuid.UUID, updated_at: datetime) -> bool:
     """A streaming answer no worker is writing: not live here, and not saved
     by any other worker for STALE_STREAM_AFTER."""
-    return not is_live(message_id) and utcnow() - updated_at > STALE_STREAM_AFTER
+    return not is_live(message_id) and utcnow() - updated_at > _stale_after()
+
+
+def _stale_after() -> timedelta:
+    return timedelta(seconds=get_settings().stream_stale_after_s)
 
 
 async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
     """Mark answers whose worker died mid-stream as failed, keeping their text."""
-    cutoff = utcnow() - STALE_STREAM_AFTER
+    cutoff = utcnow() - _stale_after()
     async with unit_of_work(Actor(channel="system")) as uow:
         result = await uow.session.execute(
             update(Message)
@@ -360,10 +371,23 @@ async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
         return result.rowcount or 0
 
 
+def begin_shutdown() -> None:
+    """The server was told to stop (SIGTERM): answers ended from now on, by a
+    client that goes away or by `shutdown`, are marked interrupted by the
+    restart, with their text, not stopped by the user."""
+    global _SHUTTING_DOWN
+    _SHUTTING_DOWN = True
+    for generation in list(_LIVE.values()):
+        generation.stop()
+
+
 async def shutdown() -> None:
     """Cancel live generations so each records why it ended (server stopping)."""
+    global _SHUTTING_DOWN
+    _SHUTTING_DOWN = True
     tasks = [g._task for g in _LIVE.values() if g._task is not None]
     for task in tasks:
         task.cancel()
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
+    _SHUTTING_DOWN = False

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 import openai
 
 from finucity.config import Settings
+from finucity.services.ai import retry
 from finucity.services.ai.provider import ProviderError, Usage
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ def _user_safe(exc: BaseException) -> ProviderError:
         return ProviderError("Could not reach the AI service. Please try again in a moment.", code="connection")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderError(
-            "The AI service refused our credentials. An administrator needs to check the API key.", code="auth"
+            "The assistant is unavailable right now: the AI service refused our credentials. "
+            "An administrator needs to check the API key.",
+            code="auth",
         )
     if isinstance(exc, openai.RateLimitError):
         return ProviderError("The AI service is busy right now. Please try again in a minute.", code="rate_limited")
@@ -64,11 +67,20 @@ class OpenAIProvider:
                 base_url=self._settings.ai_base_url,
                 api_key=self._settings.effective_ai_key,
                 timeout=self._settings.ai_timeout_s,
-                max_retries=1,
+                # Retries are ours (services/ai/retry.py): only before any text.
+                max_retries=0,
             )
         return self._client
 
-    async def stream(
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage) -> AsyncIterator[str]:
+        return retry.with_retries(
+            lambda: self._attempt(messages, max_tokens=max_tokens, temperature=temperature, usage=usage),
+            retry.RetryPolicy.from_settings(self._settings),
+            model=self.model,
+            base_url=self._settings.ai_base_url,
+        )
+
+    async def _attempt(
         self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage
     ) -> AsyncIterator[str]:
         try:
