@@ -1,0 +1,103 @@
+"""Reading a capital gains question: the asset, when it was bought and sold, prices or the gain."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from finucity.finance.dates import format_date
+from finucity.finance.reading.amounts import Scan
+from finucity.finance.reading.context import Field, label, which_of
+from finucity.finance.reading.questions import Asset, Assumption, CapitalGainsQuestion, FollowUp
+from finucity.finance.reading.timing import StatedDate
+
+_ASSETS: tuple[tuple[Asset, re.Pattern[str]], ...] = (
+    (Asset.DEBT_FUND, re.compile(r"\b(?:debt|bond|liquid|gilt|income)\s+(?:mutual\s+)?funds?\b|\bdebt\s+mf\b")),
+    (
+        Asset.EQUITY_FUND,
+        re.compile(
+            r"\b(?:equity|elss|index|flexi ?cap|large ?cap|mid ?cap|small ?cap|multi ?cap|equity[- ]oriented)\s+"
+            r"(?:mutual\s+)?(?:funds?|mfs?)\b|\belss\b|\bequity mf\b"
+        ),
+    ),
+    (Asset.UNLISTED_SHARES, re.compile(r"\bunlisted\b")),
+    (Asset.LISTED_SHARES, re.compile(r"\b(?:shares?|stocks?|equit(?:y|ies))\b")),
+    (Asset.GOLD, re.compile(r"\b(?:gold|jewell?ery|sgbs?|sovereign gold bonds?)\b")),
+    (
+        Asset.PROPERTY,
+        re.compile(r"\b(?:property|house|flat|land|plot|apartment|real estate|villa|home|building|shop)\b"),
+    ),
+)
+_ANY_FUND_RE = re.compile(r"\bmutual funds?\b|\bmfs?\b|\bfunds?\b")
+
+_BUY = r"bought|buy(?:ing)?|purchas\w*|acquired|invested|cost|paid|since"
+_SELL = r"sold|sell\w*|\bsale\b|redeem\w*|redemption|exit\w*|worth|value|got|received|fetch\w*"
+_PRICE_FIELDS = (
+    Field("buy_price", _BUY),
+    Field("sell_price", _SELL),
+    Field("gain", r"gains?|profits?|\bmade\b|ltcg|stcg|appreciation"),
+    Field("loss", r"\bloss(?:es)?\b"),
+)
+_DATE_FIELDS = (Field("bought", _BUY + r"|\bfrom\b|\bin\b"), Field("sold", _SELL + r"|\bto\b|\btill\b|\buntil\b"))
+_HOLD_FIELDS = (Field("holding", r"held|holding|hold|kept|owned|ago|for|after|within"),)
+
+
+def _asset(text: str) -> tuple[Asset | None, list[FollowUp]]:
+    for asset, pattern in _ASSETS:
+        if pattern.search(text):
+            return asset, []
+    if _ANY_FUND_RE.search(text):
+        return None, [FollowUp("asset", "Is it an equity mutual fund or a debt fund?")]
+    return None, []
+
+
+def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
+    asset, unclear = _asset(scan.text)
+    prices = label(scan, _PRICE_FIELDS)
+    values: dict[str, Decimal | None] = {}
+    for name in ("buy_price", "sell_price", "gain", "loss"):
+        stated = sorted({m.value for m in prices.by_field.get(name, [])}, key=str)
+        values[name] = stated[0] if len(stated) == 1 else None  # type: ignore[assignment]
+        if len(stated) > 1:
+            unclear.append(FollowUp(name, f"Which amount is the {name.replace('_', ' ')}: {which_of(stated)}?"))  # type: ignore[arg-type]
+    gain = values["gain"]
+    if values["loss"] is not None:
+        gain = -values["loss"]
+    if prices.unlabelled:
+        unclear.append(
+            FollowUp("prices", f"What is {which_of([m.value for m in prices.unlabelled])} in your question: the price you paid, the sale price, or the gain?")  # type: ignore[misc]
+        )
+    dates = label(scan, _DATE_FIELDS, kinds=("date",))
+    bought = _single_date(dates.by_field.get("bought", []))
+    sold = _single_date(dates.by_field.get("sold", []))
+    loose = [m.value for m in dates.unlabelled if isinstance(m.value, StatedDate)]
+    if len(loose) == 2 and bought is None and sold is None:
+        bought, sold = sorted(loose, key=lambda d: d.earliest)
+    elif len(loose) == 1 and bought is None:
+        bought = loose[0]
+    holding = label(scan, _HOLD_FIELDS, kinds=("duration",))
+    durations = [m.value for m in [*holding.by_field.get("holding", []), *holding.unlabelled] if isinstance(m.value, int)]
+    holding_months = durations[0] if len(set(durations)) == 1 else None
+    if len(set(durations)) > 1:
+        unclear.append(FollowUp("holding_months", "How long did you hold it?"))
+    assumptions = []
+    if sold is None:
+        sold = StatedDate(today, today)
+        assumptions.append(Assumption("sold", f"This takes the sale as made today, {format_date(today)}."))
+    return CapitalGainsQuestion(
+        asset=asset,
+        bought=bought,
+        sold=sold,
+        holding_months=holding_months,
+        buy_price=values["buy_price"],
+        sell_price=values["sell_price"],
+        gain=gain,
+        assumptions=tuple(assumptions),
+        unclear=tuple(unclear),
+    )
+
+
+def _single_date(mentions: list) -> StatedDate | None:  # type: ignore[type-arg]
+    found = {m.value for m in mentions if isinstance(m.value, StatedDate)}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,245 @@
+"""Reading an income tax question: income and its kind, age, regime, year, deductions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from finucity.finance.dates import financial_year
+from finucity.finance.money import format_inr
+from finucity.finance.reading.amounts import Mention, Scan
+from finucity.finance.reading.context import Field, Labelled, label
+from finucity.finance.reading.questions import AgeBand, Assumption, FollowUp, IncomeTaxQuestion, Regime
+from finucity.finance.reading.timing import parse_financial_year
+
+_PARENT = r"parents?|mother|father|mom|mum|dad|in-laws"
+FIELDS = (
+    Field("ignored", r"standard deduction|\btds\b|advance tax|tax (?:already )?(?:paid|deducted)|rebate|87a|cess"),
+    Field("section_80ccd_2", r"80ccd\(2\)|employer'?s?\s+(?:nps|contribution)|nps[a-z ]{0,20}by (?:my )?employer"),
+    Field("section_80ccd_1b", r"80ccd\(1b\)|80ccd\b|\bnps\b|national pension", summable=True),
+    Field(
+        "home_loan_interest",
+        r"24\(b\)|(?:home|housing) loan interest|interest (?:on|for) (?:my |the )?(?:home|housing) loan|(?:home|housing) loan",
+        summable=True,
+    ),
+    Field(
+        "section_80c",
+        r"80c\b|\bppf\b|\belss\b|\bepf\b|\bpf\b|provident fund|life insurance|\blic\b|tuition|school fees?|\bnsc\b"
+        r"|sukanya|\bssy\b|tax[- ]sav(?:ing|er) (?:fd|fixed deposit|investments?|funds?|mutual funds?)|principal",
+        summable=True,
+    ),
+    Field(
+        "section_80d",
+        r"80d\b|health insurance|mediclaim|medical insurance|health (?:cover|policy|premium)|preventive health"
+        rf"|\bfor (?:myself|me|self|my (?:wife|husband|spouse|family|kids|children))\b|\bfor (?:my )?(?:{_PARENT})",
+    ),
+    Field("hra_exemption", r"hra exemption|exempt(?:ion)? (?:on|for|of|from) hra|hra (?:is )?exempt\w*|exempt hra"),
+    Field("hra_plain", r"\bhra\b|house rent allowance"),
+    Field("rent", r"\brent\b(?! received| income)|\brent(?:al)? (?:i )?pa(?:y|id)"),
+    Field(
+        "other_income",
+        r"(?:fd|fixed deposit|bank|savings|deposits?)\s+interest|interest\s+(?:income|from|earned|on\s+(?:fd|fixed|savings|deposits?|bank))"
+        r"|rental income|rent (?:received|income)|income from (?:house )?property|dividends?|other sources|other income|side income",
+        summable=True,
+    ),
+    Field(
+        "business_income",
+        r"business|profession(?:al)?|freelanc\w*|consult\w*|self[- ]employed|practice|\bshop\b|trading|44ada?|turnover|profits?",
+        summable=True,
+    ),
+    Field(
+        "salary",
+        r"salar(?:y|ies|ied)|\bctc\b|package|pension|bonus|(?:gross|basic) pay|take[- ]home|income from salary",
+        summable=True,
+    ),
+    Field("unclassified_income", r"\bincome\b|\bearn\w*|\bmake\b|\bget\b|\bgross\b|\btaxable\b"),
+    Field("other_deductions", r"deductions?|80e\b|80g\b|80tta|80ttb|80u\b|80dd|education loan|donations?", summable=True),
+)
+_INCOME_FIELDS = ("salary", "business_income", "other_income", "unclassified_income")
+_OLD_ONLY = ("section_80c", "section_80d_self", "section_80d_parents", "section_80ccd_1b", "home_loan_interest")
+_OLD_ONLY += ("hra_exemption", "other_deductions")
+_FULL_RE = re.compile(
+    r"\b(?:full|fully|maxed?(?: out)?|maximum|max|entire|whole|complete|exhausted?)\b[^,.;⟦]{0,25}?"
+    r"\b(80c|80ccd\(1b\)|80d|24\(b\)|nps)\b"
+    r"|\b(80c|80ccd\(1b\)|80d|24\(b\)|nps)\b[^,.;⟦]{0,15}?\b(?:fully|in full|maxed?(?: out)?|exhausted|to the (?:max|limit))"
+)
+_FULL_SECTIONS = {"80c": "80c", "80ccd(1b)": "80ccd(1b)", "nps": "80ccd(1b)", "80d": "80d", "24(b)": "24(b)"}
+_COMPARE_RE = re.compile(
+    r"which (?:tax )?regime|regime[a-z ]{0,12}better|better[a-z ]{0,12}regime|compare|comparison|\bvs\.?\b|versus"
+    r"|new (?:or|and|vs\.?) old|old (?:or|and|vs\.?) new|both regimes|should i (?:choose|opt|pick|go)"
+)
+_NEW_RE = re.compile(r"\bnew (?:tax )?regime|\bnew slabs?\b|115bac|default regime")
+_OLD_RE = re.compile(r"\bold (?:tax )?regime|\bold slabs?\b")
+_SUPER_SENIOR_RE = re.compile(r"\b(?:super|very)[- ]?senior")
+_SENIOR_RE = re.compile(r"\bsenior(?: citizens?)?\b|\bsr\.? citizen")
+_NOT_SENIOR_RE = re.compile(rf"(?:{_PARENT})[a-z ]{{0,20}}(?:not senior|below 60|under 60|not (?:yet )?60)")
+
+
+def _ages(scan: Scan, text: str) -> tuple[int | None, AgeBand | None, bool | None]:
+    own = [m.value for m in scan.of("age") if m.owner == "self" and isinstance(m.value, int)]
+    parents = [m.value for m in scan.of("age") if m.owner == "parents" and isinstance(m.value, int)]
+    age = own[0] if own else None
+    band: AgeBand | None = None
+    if age is not None:
+        band = AgeBand.SUPER_SENIOR if age >= 80 else AgeBand.SENIOR if age >= 60 else AgeBand.BELOW_60
+    parents_senior: bool | None = any(a >= 60 for a in parents) if parents else None
+    for pattern, stated in ((_SUPER_SENIOR_RE, AgeBand.SUPER_SENIOR), (_SENIOR_RE, AgeBand.SENIOR)):
+        for match in pattern.finditer(text):
+            near = text[max(0, match.start() - 30) : match.end() + 30]
+            if re.search(_PARENT, near):
+                parents_senior = True
+            elif band is None:
+                band = stated
+    if _NOT_SENIOR_RE.search(text):
+        parents_senior = False
+    return age, band, parents_senior
+
+
+def _regime(text: str) -> Regime | None:
+    if _COMPARE_RE.search(text) or (_NEW_RE.search(text) and _OLD_RE.search(text)):
+        return Regime.COMPARE
+    if _NEW_RE.search(text):
+        return Regime.NEW
+    if _OLD_RE.search(text):
+        return Regime.OLD
+    return None
+
+
+def _kind_everywhere(text: str) -> str | None:
+    """The one income kind the whole question speaks of, if any ("as a salaried person")."""
+    kinds = [name for name in ("salary", "business_income") if re.search(_field(name).words, text)]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _field(name: str) -> Field:
+    return next(f for f in FIELDS if f.name == name)
+
+
+def _split_80d(labelled: Labelled) -> dict[str, Decimal]:
+    split: dict[str, Decimal] = {}
+    for mention in labelled.by_field.get("section_80d", []):
+        who = "section_80d_parents" if re.search(_PARENT, labelled.clause_of(mention)) else "section_80d_self"
+        assert isinstance(mention.value, Decimal)
+        yearly = mention.value * 12 if mention.period == "month" else mention.value
+        split[who] = split.get(who, Decimal(0)) + yearly
+    return split
+
+
+def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
+    """Every input an income tax question states; see `IncomeTaxQuestion` for the defaults."""
+    text = scan.text
+    labelled = label(scan, FIELDS)
+    values: dict[str, Decimal | None] = {name: labelled.total(name, yearly=True) for name in _INCOME_FIELDS}
+    unclear: list[FollowUp] = []
+    incomes = {name: list(labelled.by_field.get(name, [])) for name in _INCOME_FIELDS}
+    leftovers = list(labelled.unlabelled)
+    everywhere = _kind_everywhere(scan.masked)
+    if not any(incomes.values()) and len(leftovers) == 1:
+        incomes[everywhere or "unclassified_income"] = [leftovers.pop()]
+    elif incomes["unclassified_income"] and everywhere and not incomes[everywhere]:
+        incomes[everywhere], incomes["unclassified_income"] = incomes["unclassified_income"], []
+    for name in ("unclassified_income", "business_income", "other_income"):
+        # "15 LPA" is how salaries are quoted.
+        lpa = [m for m in incomes[name] if "lpa" in scan.text[m.start : m.end]]
+        incomes["salary"] += lpa
+        incomes[name] = [m for m in incomes[name] if m not in lpa]
+    for mention in leftovers:
+        unclear.append(FollowUp("unlabelled", f"What is {format_inr(mention.value)} in your question for?"))
+    values: dict[str, Decimal | None] = {}
+    for name, mentions in incomes.items():
+        values[name] = sum((_yearly(m) for m in mentions), Decimal(0)) if mentions else None
+        for mention in mentions:
+            if mention.period is None and isinstance(mention.value, Decimal) and mention.value < 100_000:
+                values[name] = None
+                unclear.append(
+                    FollowUp(
+                        "income_period",
+                        f"Is {format_inr(mention.value)} your income for a month or for the whole year?",
+                    )
+                )
+
+    deductions: dict[str, Decimal | None] = {
+        name: labelled.total(name, yearly=True)
+        for name in ("section_80c", "section_80ccd_1b", "section_80ccd_2", "home_loan_interest")
+    }
+    deductions |= {"hra_exemption": labelled.total("hra_exemption"), "other_deductions": labelled.total("other_deductions")}
+    deductions |= _split_80d(labelled)
+    for mention in labelled.by_field.get("hra_plain", []):
+        unclear.append(
+            FollowUp(
+                "hra_exemption",
+                f"Is {format_inr(mention.value)} the HRA your employer pays you, or the HRA exemption you claim? "
+                "(For the exemption, ask me with your basic salary, HRA, rent and city.)",
+            )
+        )
+    if labelled.by_field.get("rent") and deductions["hra_exemption"] is None:
+        unclear.append(
+            FollowUp(
+                "hra_exemption",
+                "What HRA exemption do you claim? (Rent alone does not set it: ask me for the HRA exemption with "
+                "your basic salary, HRA received, rent and city.)",
+            )
+        )
+    full = frozenset(_FULL_SECTIONS[m[1] or m[2]] for m in _FULL_RE.finditer(scan.masked))
+    full = frozenset(s for s in full if not labelled.by_field.get(_section_field(s)))
+
+    age, band, parents_senior = _ages(scan, text)
+    regime = _regime(text)
+    year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None) or parse_financial_year(
+        text, today
+    )
+    assumptions: list[Assumption] = []
+    old_only_stated = any(deductions.get(name) is not None for name in _OLD_ONLY) or bool(full - {"80ccd(2)"})
+    if regime is None:
+        if old_only_stated:
+            regime = Regime.COMPARE
+            assumptions.append(
+                Assumption(
+                    "regime",
+                    "You did not say which regime, and the deductions you listed count only in the old regime, "
+                    "so both regimes are worked out.",
+                )
+            )
+        else:
+            regime = Regime.NEW
+            assumptions.append(
+                Assumption(
+                    "regime",
+                    "You did not say which regime, so this is the new regime, the default by law (section "
+                    "115BAC(1A)); say \"old regime\" for the other.",
+                )
+            )
+    if year is None:
+        year = financial_year(today)
+        assumptions.append(Assumption("financial_year", f"This is for the current financial year, FY {year}."))
+    if band is None:
+        band = AgeBand.BELOW_60
+        assumptions.append(Assumption("age_band", "This assumes you are below 60; tell me your age if you are older."))
+    return IncomeTaxQuestion(
+        salary=values["salary"],
+        business_income=values["business_income"],
+        other_income=values["other_income"],
+        unclassified_income=values["unclassified_income"],
+        regime=regime,
+        financial_year=year,
+        age=age,
+        age_band=band,
+        parents_senior=parents_senior,
+        full_claims=full,
+        assumptions=tuple(assumptions),
+        unclear=tuple(unclear),
+        stated=frozenset({"income"}) if any(incomes.values()) else frozenset(),
+        **deductions,
+    )
+
+
+def _yearly(mention: Mention) -> Decimal:
+    assert isinstance(mention.value, Decimal)
+    return mention.value * 12 if mention.period == "month" else mention.value
+
+
+def _section_field(section: str) -> str:
+    return {"80c": "section_80c", "80ccd(1b)": "section_80ccd_1b", "80d": "section_80d", "24(b)": "home_loan_interest"}[
+        section
+    ]
