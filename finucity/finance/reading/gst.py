@@ -32,7 +32,7 @@ _STATE_RE = re.compile(
 
 _INCLUSIVE_RE = re.compile(
     r"\b(?:inclusive|incl\.?|including|includ(?:es|ing)\s+gst|with gst|gst included|inclusive of|after gst"
-    r"|reverse|remove gst|back ?calculat\w*|extract gst|mrp)\b"
+    r"|reverse|remove|back ?calculat\w*|extract|mrp)\b"
 )
 _EXCLUSIVE_RE = re.compile(r"\b(?:exclusive|excl\.?|excluding|plus gst|\+ ?gst|before gst|add gst|adding gst|without gst)\b")
 _INTRA_RE = re.compile(r"\b(?:intra[- ]?state|within (?:the |my |same )?state|same state|local(?:ly)?|cgst|sgst)\b")

@@ -149,7 +149,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     values: dict[str, Decimal | None] = {}
     for name, mentions in incomes.items():
         values[name] = sum((_yearly(m) for m in mentions), Decimal(0)) if mentions else None
-        for mention in mentions:
+        for mention in mentions if name in {"salary", "unclassified_income"} else []:
             if mention.period is None and isinstance(mention.value, Decimal) and mention.value < 100_000:
                 values[name] = None
                 unclear.append(
@@ -169,16 +169,16 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         unclear.append(
             FollowUp(
                 "hra_exemption",
-                f"Is {format_inr(mention.value)} the HRA your employer pays you, or the HRA exemption you claim? "
-                "(For the exemption, ask me with your basic salary, HRA, rent and city.)",
+                f"Is {format_inr(mention.value)} the HRA your employer pays you (then ask me for the HRA exemption "
+                "with your basic salary, HRA, rent and city), or the HRA exemption you claim?",
             )
         )
     if labelled.by_field.get("rent") and deductions["hra_exemption"] is None:
         unclear.append(
             FollowUp(
                 "hra_exemption",
-                "What HRA exemption do you claim? (Rent alone does not set it: ask me for the HRA exemption with "
-                "your basic salary, HRA received, rent and city.)",
+                "Rent alone does not set the HRA exemption (ask me for it with your basic salary, HRA received, "
+                "rent and city): what HRA exemption do you claim?",
             )
         )
     full = frozenset(_FULL_SECTIONS[m[1] or m[2]] for m in _FULL_RE.finditer(scan.masked))

@@ -45,7 +45,7 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTH}[\s,'-]+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}[\s-]+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}[\s,'-]+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b(?:in|since|during|from|of|year)\s+{_YEAR}\b(?!\s*[-–/]\s*\d)", re.IGNORECASE),
+    re.compile(rf"\b(?:in|since|during|from|year)\s+{_YEAR}\b(?!\s*[-–/]\s*\d)", re.IGNORECASE),
 )
 
 _FY_RE = re.compile(
@@ -87,15 +87,14 @@ def parse_date(text: str) -> StatedDate | None:
 
 def find_dates(text: str) -> list[tuple[int, int, StatedDate]]:
     """Every date in `text` as (start, end, date), in order, without overlaps."""
-    taken: list[tuple[int, int, StatedDate]] = []
+    taken: list[tuple[int, int, StatedDate | None]] = []
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end, _ in taken):
                 continue
-            stated = date_from_match(match)
-            if stated is not None:
-                taken.append((match.start(), match.end(), stated))
-    return sorted(taken, key=lambda item: item[0])
+            # An impossible day ("31 February 2023") is kept out, not read as its month.
+            taken.append((match.start(), match.end(), date_from_match(match)))
+    return sorted(((s, e, d) for s, e, d in taken if d is not None), key=lambda item: item[0])
 
 
 def _full_year(text: str) -> int:
