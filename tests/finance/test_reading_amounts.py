@@ -89,7 +89,18 @@ def test_a_period_written_beside_an_amount_is_kept_with_it(text, period):
 
 @pytest.mark.parametrize(
     "text",
-    ["80C", "section 80 C", "24(b)", "section 24", "80CCD(1B)", "FY 2026-27", "AY 2026-27", "I am 62", "8.5%", "20 years"],
+    [
+        "80C",
+        "section 80 C",
+        "24(b)",
+        "section 24",
+        "80CCD(1B)",
+        "FY 2026-27",
+        "AY 2026-27",
+        "I am 62",
+        "8.5%",
+        "20 years",
+    ],
 )
 def test_sections_years_ages_rates_and_durations_are_not_money(text):
     assert find_amounts(text) == []
@@ -106,7 +117,14 @@ def test_which_one_keeps_its_word():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("8.5%", "8.5"), ("8.5 %", "8.5"), ("8.5 percent", "8.5"), ("8.5 per cent", "8.5"), ("8.5 pc", "8.5"), ("ten percent", "10")],
+    [
+        ("8.5%", "8.5"),
+        ("8.5 %", "8.5"),
+        ("8.5 percent", "8.5"),
+        ("8.5 per cent", "8.5"),
+        ("8.5 pc", "8.5"),
+        ("ten percent", "10"),
+    ],
 )
 def test_rates_in_every_spelling(text, expected):
     assert parse_percent(text) == Decimal(expected)

@@ -100,7 +100,9 @@ _PERIOD_AFTER_RE = re.compile(
     r"^(?:\s+[a-z]+){0,2}?\s*(?:(?:a|per|/|every|each|in\s+a)\s*(?P<unit>month|year|annum|yr|mo)\b"
     r"|(?P<word>monthly|yearly|annually|annual|p\.?m\b\.?|p\.?a\b\.?))",
 )
-_PERIOD_BEFORE_RE = re.compile(r"\b(?P<word>monthly|annual|yearly|per\s+month|per\s+annum|a\s+month)(?:\s+[a-z()]+){0,3}\s*$")
+_PERIOD_BEFORE_RE = re.compile(
+    r"\b(?P<word>monthly|annual|yearly|per\s+month|per\s+annum|a\s+month)(?:\s+[a-z()]+){0,3}\s*$"
+)
 
 
 def normalize(text: str) -> str:

@@ -82,13 +82,23 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         return None
     if _GAINS_RE.search(words) and (money or asks_figure or _states_any(found, "date", "duration")):
         return read_capital_gains(found, today)
-    if _HRA_RE.search(words) and _HRA_CALC_RE.search(words) and (money or asks_figure):
-        if not (_TAX_RE.search(words) and re.search(r"salar\w*|\bctc\b|\bincome\b", words) and not re.search(r"\bbasic\b", words)):
-            return read_hra(found)
+    # "tax on 15 lakh salary with HRA exemption of 1.2 lakh" is a tax question; with a basic, an HRA one.
+    tax_with_hra = (
+        _TAX_RE.search(words)
+        and re.search(r"salar\w*|\bctc\b|\bincome\b", words)
+        and not re.search(r"\bbasic\b", words)
+    )
+    if _HRA_RE.search(words) and _HRA_CALC_RE.search(words) and (money or asks_figure) and not tax_with_hra:
+        return read_hra(found)
     if _EMI_RE.search(words) and (numbers or asks_figure):
         return read_emi(found)
     is_tax = _TAX_RE.search(words) and not _TAX_FREE_RE.search(words) and _INCOME_RE.search(words)
-    if is_tax and (money or re.search(r"\b(?:calculat\w*|comput\w*|work out|estimate)\b|how much tax (?:do|will|would|should|must) i", words)):
+    if is_tax and (
+        money
+        or re.search(
+            r"\b(?:calculat\w*|comput\w*|work out|estimate)\b|how much tax (?:do|will|would|should|must) i", words
+        )
+    ):
         return read_income_tax(found, today)
     if money and _INCOME_RE.search(words) and _DEDUCTION_RE.search(words):
         return read_income_tax(found, today)  # "salary 10 lakh, the full 1.5 lakh under 80C"

@@ -66,7 +66,11 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
         gain = -values["loss"]
     if prices.unlabelled:
         unclear.append(
-            FollowUp("prices", f"What is {which_of([m.value for m in prices.unlabelled])} in your question: the price you paid, the sale price, or the gain?")  # type: ignore[misc]
+            FollowUp(
+                "prices",
+                f"What is {which_of([m.value for m in prices.unlabelled])} in your question: the price you paid, "
+                "the sale price, or the gain?",
+            )  # type: ignore[misc]
         )
     dates = label(scan, _DATE_FIELDS, kinds=("date",))
     bought = _single_date(dates.by_field.get("bought", []))
@@ -77,7 +81,9 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
     elif len(loose) == 1 and bought is None:
         bought = loose[0]
     holding = label(scan, _HOLD_FIELDS, kinds=("duration",))
-    durations = [m.value for m in [*holding.by_field.get("holding", []), *holding.unlabelled] if isinstance(m.value, int)]
+    durations = [
+        m.value for m in [*holding.by_field.get("holding", []), *holding.unlabelled] if isinstance(m.value, int)
+    ]
     holding_months = durations[0] if len(set(durations)) == 1 else None
     if len(set(durations)) > 1:
         unclear.append(FollowUp("holding_months", "How long did you hold it?"))

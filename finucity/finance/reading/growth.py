@@ -60,7 +60,9 @@ def read_emi(scan: Scan) -> EmiQuestion:
     )
 
 
-def _growth_inputs(scan: Scan, words: str, field: str, what: str) -> tuple[Mention | None, int | None, Decimal | None, list[FollowUp]]:
+def _growth_inputs(
+    scan: Scan, words: str, field: str, what: str
+) -> tuple[Mention | None, int | None, Decimal | None, list[FollowUp]]:
     amounts, _ = _amounts(scan, words)
     amount, unclear = _one(amounts, field, what)
     chosen = next((m for m in amounts if m.value == amount), None) if amount is not None else None
@@ -70,13 +72,19 @@ def _growth_inputs(scan: Scan, words: str, field: str, what: str) -> tuple[Menti
 
 
 def read_sip(scan: Scan) -> SipQuestion:
-    amount, months, rate, unclear = _growth_inputs(scan, r"\bsips?\b|invest\w*|monthly|per month|a month", "monthly", "monthly SIP amount")
+    amount, months, rate, unclear = _growth_inputs(
+        scan, r"\bsips?\b|invest\w*|monthly|per month|a month", "monthly", "monthly SIP amount"
+    )
     assumptions = []
     monthly = amount.value if amount is not None else None
     if amount is not None and amount.period == "year":
         monthly = None
         unclear.append(
-            FollowUp("monthly", f"A SIP is usually monthly: is that {format_inr(amount.value)} a year, to be split into 12 instalments?")
+            FollowUp(
+                "monthly",
+                f"A SIP is usually monthly: is that {format_inr(amount.value)} a year, to be split into 12 "
+                "instalments?",
+            )
         )
     elif amount is not None and amount.period is None:
         assumptions.append(Assumption("monthly", f"{format_inr(amount.value)} is taken as a monthly SIP."))
@@ -90,7 +98,9 @@ def read_sip(scan: Scan) -> SipQuestion:
 
 
 def read_lump_sum(scan: Scan) -> LumpSumQuestion:
-    amount, months, rate, unclear = _growth_inputs(scan, r"lump ?sum|one[- ]time|invest\w*|deposit\w*|put", "amount", "amount to invest")
+    amount, months, rate, unclear = _growth_inputs(
+        scan, r"lump ?sum|one[- ]time|invest\w*|deposit\w*|put", "amount", "amount to invest"
+    )
     return LumpSumQuestion(
         amount=amount.value if amount is not None else None,  # type: ignore[arg-type]
         months=months,

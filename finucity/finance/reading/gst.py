@@ -34,9 +34,13 @@ _INCLUSIVE_RE = re.compile(
     r"\b(?:inclusive|incl\.?|including|includ(?:es|ing)\s+gst|with gst|gst included|inclusive of|after gst"
     r"|reverse|remove|back ?calculat\w*|extract|mrp)\b"
 )
-_EXCLUSIVE_RE = re.compile(r"\b(?:exclusive|excl\.?|excluding|plus gst|\+ ?gst|before gst|add gst|adding gst|without gst)\b")
+_EXCLUSIVE_RE = re.compile(
+    r"\b(?:exclusive|excl\.?|excluding|plus gst|\+ ?gst|before gst|add gst|adding gst|without gst)\b"
+)
 _INTRA_RE = re.compile(r"\b(?:intra[- ]?state|within (?:the |my |same )?state|same state|local(?:ly)?|cgst|sgst)\b")
-_INTER_RE = re.compile(r"\b(?:inter[- ]?state|another state|other state|different state|outside (?:the |my )?state|igst)\b")
+_INTER_RE = re.compile(
+    r"\b(?:inter[- ]?state|another state|other state|different state|outside (?:the |my )?state|igst)\b"
+)
 _GOODS_RE = re.compile(r"\b(?:goods|products?|trader|trading|shop|sell(?:ing)? (?:items|clothes|things))\b")
 _SERVICES_RE = re.compile(r"\b(?:services?|freelanc\w*|consult\w*|professional|agency|software|tuition|coaching)\b")
 _BOTH_RE = re.compile(r"\b(?:goods and services|both goods|goods as well as services|goods & services)\b")
@@ -61,7 +65,7 @@ def read_gst(scan: Scan) -> GstQuestion:
         assumptions.append(
             Assumption(
                 "inclusive",
-                f"{format_inr(amount)} is taken as the price before GST; say \"inclusive\" if it already includes GST.",  # type: ignore[arg-type]
+                f'{format_inr(amount)} is taken as the price before GST; say "inclusive" if it already includes GST.',  # type: ignore[arg-type]
             )
         )
     intra = True if _INTRA_RE.search(text) else False if _INTER_RE.search(text) else None
@@ -88,8 +92,13 @@ def read_gst_registration(scan: Scan) -> GstRegistrationQuestion:
     text = scan.text
     supply = (
         "both"
-        if _BOTH_RE.search(text) or (_GOODS_RE.search(text) and _SERVICES_RE.search(text.replace("goods and services tax", "")))
-        else "goods" if _GOODS_RE.search(text) else "services" if _SERVICES_RE.search(text) else None
+        if _BOTH_RE.search(text)
+        or (_GOODS_RE.search(text) and _SERVICES_RE.search(text.replace("goods and services tax", "")))
+        else "goods"
+        if _GOODS_RE.search(text)
+        else "services"
+        if _SERVICES_RE.search(text)
+        else None
     )
     amounts = sorted({per_year(m.value, m.period) for m in scan.of("amount")}, key=str)  # type: ignore[arg-type]
     unclear = []

@@ -58,7 +58,9 @@ def read_hra(scan: Scan) -> HraQuestion:
     if amounts and period is None and not stated_periods and not any(m.period for m in amounts):
         unclear.append(FollowUp("period", "Are these amounts per month or for the whole year?"))
     elif any(m.period is None for m in amounts) and period is not None:
-        assumptions.append(Assumption("period", f"Every amount is taken as per {period}, as you wrote for one of them."))
+        assumptions.append(
+            Assumption("period", f"Every amount is taken as per {period}, as you wrote for one of them.")
+        )
 
     def yearly(name: str) -> Decimal | None:
         mentions = labelled.by_field.get(name, [])
@@ -125,7 +127,9 @@ def read_gratuity(scan: Scan) -> GratuityQuestion:
         if _basic_and_da(scan.text) and len(values) == 2:
             salary = sum(values, Decimal(0))  # type: ignore[arg-type]
         else:
-            unclear.append(FollowUp("last_drawn_salary", f"Which is your last monthly basic plus DA: {which_of(values)}?"))  # type: ignore[arg-type]
+            unclear.append(
+                FollowUp("last_drawn_salary", f"Which is your last monthly basic plus DA: {which_of(values)}?")
+            )  # type: ignore[arg-type]
     durations = sorted({m.value for m in scan.of("duration") if isinstance(m.value, int)})
     service = durations[0] if len(durations) == 1 else None
     if len(durations) > 1:

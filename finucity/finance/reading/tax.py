@@ -20,7 +20,8 @@ FIELDS = (
     Field("section_80ccd_1b", r"80ccd\(1b\)|80ccd\b|\bnps\b|national pension", summable=True),
     Field(
         "home_loan_interest",
-        r"24\(b\)|(?:home|housing) loan interest|interest (?:on|for) (?:my |the )?(?:home|housing) loan|(?:home|housing) loan",
+        r"24\(b\)|(?:home|housing) loan interest|interest (?:on|for) (?:my |the )?(?:home|housing) loan"
+        r"|(?:home|housing) loan",
         summable=True,
     ),
     Field(
@@ -39,13 +40,15 @@ FIELDS = (
     Field("rent", r"\brent\b(?! received| income)|\brent(?:al)? (?:i )?pa(?:y|id)"),
     Field(
         "other_income",
-        r"(?:fd|fixed deposit|bank|savings|deposits?)\s+interest|interest\s+(?:income|from|earned|on\s+(?:fd|fixed|savings|deposits?|bank))"
-        r"|rental income|rent (?:received|income)|income from (?:house )?property|dividends?|other sources|other income|side income",
+        r"(?:fd|fixed deposit|bank|savings|deposits?)\s+interest"
+        r"|interest\s+(?:income|from|earned|on\s+(?:fd|fixed|savings|deposits?|bank))|rental income"
+        r"|rent (?:received|income)|income from (?:house )?property|dividends?|other sources|other income|side income",
         summable=True,
     ),
     Field(
         "business_income",
-        r"business|profession(?:al)?|freelanc\w*|consult\w*|self[- ]employed|practice|\bshop\b|trading|44ada?|turnover|profits?",
+        r"business|profession(?:al)?|freelanc\w*|consult\w*|self[- ]employed|practice|\bshop\b|trading|44ada?"
+        r"|turnover|profits?",
         summable=True,
     ),
     Field(
@@ -54,7 +57,9 @@ FIELDS = (
         summable=True,
     ),
     Field("unclassified_income", r"\bincome\b|\bearn\w*|\bmake\b|\bget\b|\bgross\b|\btaxable\b"),
-    Field("other_deductions", r"deductions?|80e\b|80g\b|80tta|80ttb|80u\b|80dd|education loan|donations?", summable=True),
+    Field(
+        "other_deductions", r"deductions?|80e\b|80g\b|80tta|80ttb|80u\b|80dd|education loan|donations?", summable=True
+    ),
 )
 _INCOME_FIELDS = ("salary", "business_income", "other_income", "unclassified_income")
 _OLD_ONLY = ("section_80c", "section_80d_self", "section_80d_parents", "section_80ccd_1b", "home_loan_interest")
@@ -62,7 +67,8 @@ _OLD_ONLY += ("hra_exemption", "other_deductions")
 _FULL_RE = re.compile(
     r"\b(?:full|fully|maxed?(?: out)?|maximum|max|entire|whole|complete|exhausted?)\b[^,.;⟦]{0,25}?"
     r"\b(80c|80ccd\(1b\)|80d|24\(b\)|nps)\b"
-    r"|\b(80c|80ccd\(1b\)|80d|24\(b\)|nps)\b[^,.;⟦]{0,15}?\b(?:fully|in full|maxed?(?: out)?|exhausted|to the (?:max|limit))"
+    r"|\b(80c|80ccd\(1b\)|80d|24\(b\)|nps)\b[^,.;⟦]{0,15}?"
+    r"\b(?:fully|in full|maxed?(?: out)?|exhausted|to the (?:max|limit))"
 )
 _FULL_SECTIONS = {"80c": "80c", "80ccd(1b)": "80ccd(1b)", "nps": "80ccd(1b)", "80d": "80d", "24(b)": "24(b)"}
 _COMPARE_RE = re.compile(
@@ -163,7 +169,10 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         name: labelled.total(name, yearly=True)
         for name in ("section_80c", "section_80ccd_1b", "section_80ccd_2", "home_loan_interest")
     }
-    deductions |= {"hra_exemption": labelled.total("hra_exemption"), "other_deductions": labelled.total("other_deductions")}
+    deductions |= {
+        "hra_exemption": labelled.total("hra_exemption"),
+        "other_deductions": labelled.total("other_deductions"),
+    }
     deductions |= _split_80d(labelled)
     for mention in labelled.by_field.get("hra_plain", []):
         unclear.append(
@@ -186,9 +195,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
 
     age, band, parents_senior = _ages(scan, text)
     regime = _regime(text)
-    year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None) or parse_financial_year(
-        text, today
-    )
+    year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None) or parse_financial_year(text, today)
     assumptions: list[Assumption] = []
     old_only_stated = any(deductions.get(name) is not None for name in _OLD_ONLY) or bool(full - {"80ccd(2)"})
     if regime is None:
@@ -207,7 +214,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
                 Assumption(
                     "regime",
                     "You did not say which regime, so this is the new regime, the default by law (section "
-                    "115BAC(1A)); say \"old regime\" for the other.",
+                    '115BAC(1A)); say "old regime" for the other.',
                 )
             )
     if year is None:
