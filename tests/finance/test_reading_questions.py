@@ -37,6 +37,40 @@ def day(y, m, d):
 TAX = IncomeTaxQuestion
 # (question, kind, the inputs it states); every case must also be complete (nothing to ask).
 COMPLETE = [
+    ("wat is the tax on 6 lacs salery", TAX, {"salary": 6 * L}),
+    ("income tax calculation for 10,50,000 salary fy 26-27", TAX, {"salary": 1_050_000, "financial_year": "2026-27"}),
+    (
+        "Tax liability on gross salary Rs 22 lakh; 80C: 1.5 lakh; 80D: 25,000; NPS: 50,000; old regime",
+        TAX,
+        {"salary": 22 * L, "section_80c": 150_000, "section_80d_self": 25_000, "section_80ccd_1b": 50_000},
+    ),
+    (
+        "salary 10 lakh, the full 1.5 lakh under 80C, 80D 25k for self and 50k for senior citizen parents, "
+        "which regime?",
+        TAX,
+        {"section_80c": 150_000, "section_80d_self": 25_000, "section_80d_parents": 50_000, "parents_senior": True},
+    ),
+    ("Is 12 lakh salary tax free in new regime?", TAX, {"salary": 12 * L, "regime": Regime.NEW}),
+    ("I'm 65 with interest income of 9 lakh, tax?", TAX, {"other_income": 9 * L, "age_band": AgeBand.SENIOR}),
+    ("my dad is 75 and gets a pension of 8 lakh, what tax does he pay", TAX, {"age": 75, "salary": 8 * L}),
+    (
+        "I earn Rs.1,50,000 monthly salary. calculate tax for FY 2026-27 under both regimes",
+        TAX,
+        {"salary": 18 * L, "regime": Regime.COMPARE},
+    ),
+    (
+        "I bought Infosys shares in Jan 2023 for 2 lakh and sold them in Feb 2025 for 3.5 lakh. Capital gains tax?",
+        CapitalGainsQuestion,
+        {
+            "bought": StatedDate(date(2023, 1, 1), date(2023, 1, 31)),
+            "sold": StatedDate(date(2025, 2, 1), date(2025, 2, 28)),
+        },
+    ),
+    ("I redeemed my ELSS after 4 years with a gain of 2.5 lakh", CapitalGainsQuestion, {"holding_months": 48}),
+    ("LTCG on 3 lakh gain on equity shares", CapitalGainsQuestion, {"term": "long", "holding_months": None}),
+    ("Selling shares after 11 months with 1 lakh profit, tax?", CapitalGainsQuestion, {"holding_months": 11}),
+    ("what is 5% gst of 1050 inclusive", GstQuestion, {"amount": 1_050, "rate": 5, "inclusive": True}),
+    ("ppf 5000 monthly", PpfQuestion, {"yearly_deposit": 60_000}),
     ("tax on 18 lakh salary under the new regime", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
     ("Tax on 18 lakhs salary, new regime", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
     ("TAX ON 18L SALARY (NEW REGIME)", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
@@ -345,6 +379,12 @@ def test_a_missing_input_is_asked_for_never_guessed(question, kind, asked):
 
 
 NOT_CALCULATIONS = [
+    "how to calculate EMI?",
+    "What is the EMI formula?",
+    "What is capital gains tax on selling a house?",
+    "I'm 30, how much should I invest monthly to reach 1 crore in 20 years?",  # a goal, which no reader takes
+    "What is 80CCD(1B)?",
+    "Can I claim both HRA and home loan interest?",
     "what is 80C?",
     "What is section 80D?",
     "What are the tax slabs in the new regime?",

@@ -20,7 +20,7 @@ from finucity.finance.reading.amounts import Mention, Period, Scan, per_year
 
 _MARKER_RE = re.compile(r"⟦(\d+)⟧")
 _BOUNDARY_RE = re.compile(
-    r"[,;!?\n:]|\.(?!\d)|\b(?:and|but|plus|also|while|whereas|with|where|which|then|so|after|if)\b|\s-\s"
+    r"[,;!?\n]|\.(?!\d)|\b(?:and|but|plus|also|while|whereas|with|where|which|then|so|after|if)\b|\s-\s"
 )
 
 

@@ -22,6 +22,8 @@ from finucity.finance.reading.tax import read_income_tax
 _ASKS_FIGURE_RE = re.compile(
     r"\b(?:calculat\w*|comput\w*|work out|estimate|how much|what will|what would|how many rupees|tell me my)\b"
 )
+# "How to calculate EMI?" asks for the method, not for a figure.
+_ASKS_METHOD_RE = re.compile(r"\bhow (?:to|do (?:i|you|we)|does one|is|are)\b[^?]*\bcalculat\w*|\bformula\b")
 _GRATUITY_RE = re.compile(r"\bgratuity\b")
 _GST_RE = re.compile(r"\bgst\b|\bigst\b|\bcgst\b|\bsgst\b|goods and services tax")
 _GST_REGISTRATION_RE = re.compile(
@@ -30,8 +32,8 @@ _GST_REGISTRATION_RE = re.compile(
 _GST_PERSONAL_RE = re.compile(r"\b(?:i|my|we|our|me)\b")
 _GAINS_RE = re.compile(
     r"capital gains?|\bltcg\b|\bstcg\b|\bindexation\b"
-    r"|\b(?:sold|sell\w*|sale of|redeem\w*)\b[^.?!]{0,60}\b(?:shares?|stocks?|equit\w+|funds?|mfs?|property|house|flat"
-    r"|land|plot|apartment|gold|jewell?ery|sgbs?|real estate|home)\b"
+    r"|\b(?:sold|sell\w*|sale of|redeem\w*)\b[^.?!]{0,60}\b(?:shares?|stocks?|equit\w+|funds?|mfs?|elss|units"
+    r"|property|house|flat|land|plot|apartment|gold|jewell?ery|sgbs?|real estate|home)\b"
     r"|\b(?:shares?|stocks?|funds?|property|house|flat|land|plot|gold)\b[^.?!]{0,60}\b(?:sold|sell\w*|redeem\w*)\b"
 )
 _HRA_RE = re.compile(r"\bhra\b|house rent allowance")
@@ -39,9 +41,8 @@ _HRA_CALC_RE = re.compile(r"\brent\b|\bbasic\b|\bexempt\w*")
 _EMI_RE = re.compile(r"\bemi\b|\bemis\b|equated monthly")
 _LOAN_RE = re.compile(r"\bloans?\b|\bborrow\w*|\bmortgage\b")
 _TAX_RE = re.compile(r"\btax(?:es)?\b|\btax liability\b|\bregime\b|\btds\b")
-_TAX_FREE_RE = re.compile(r"tax[- ](?:free|saving|saver|deductible|exempt)")
 _INCOME_RE = re.compile(
-    r"salar\w*|\bincome\b|\bearn\w*|\bctc\b|\blpa\b|package|pension|business|freelanc\w*|profession\w*|\bregime\b"
+    r"salar\w*|sall?[ae]r?y|\bincome\b|\bearn\w*|\bctc\b|\blpa\b|package|pension|business|freelanc\w*|profession\w*|\bregime\b"
     r"|tax (?:on|for)\b|\bmy tax\b|\bi (?:pay|owe)\b"
 )
 _DEDUCTION_RE = re.compile(r"\b80c\b|\b80d\b|80ccd|24\(b\)|deductions?\b|\bhra exemption")
@@ -49,6 +50,10 @@ _PPF_RE = re.compile(r"\bppf\b|public provident fund")
 _SIP_RE = re.compile(r"\bsips?\b|systematic investment")
 _LUMP_RE = re.compile(r"lump ?sum|one[- ]time (?:investment|invest)|\bonetime\b")
 _INVEST_RE = re.compile(r"\binvest\w*|\bdeposit\w*|\bput\b|\bgrow\w*|\bbecome\b|\bmaturity\b|\bcorpus\b")
+_GOAL_RE = re.compile(
+    r"\bto (?:reach|accumulate|build|create|have|get|achieve|save up)\b|\btarget\b|\bgoal\b|\bcorpus of\b"
+    r"|\bhow much (?:should|must|do|would) i (?:invest|save|put)"
+)
 _MONTHLY_RE = re.compile(r"\bmonthly\b|per month|a month|every month|each month|/month|\bp\.?m\.?\b")
 
 
@@ -64,7 +69,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
     """
     found = scan(text)
     words = found.text
-    asks_figure = bool(_ASKS_FIGURE_RE.search(words))
+    asks_figure = bool(_ASKS_FIGURE_RE.search(words)) and not _ASKS_METHOD_RE.search(words)
     money = _states_any(found, "amount")
     numbers = _states_any(found, "amount", "percent", "duration", "date")
 
@@ -92,7 +97,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         return read_hra(found)
     if _EMI_RE.search(words) and (numbers or asks_figure):
         return read_emi(found)
-    is_tax = _TAX_RE.search(words) and not _TAX_FREE_RE.search(words) and _INCOME_RE.search(words)
+    is_tax = _TAX_RE.search(words) and _INCOME_RE.search(words)
     if is_tax and (
         money
         or re.search(
@@ -106,6 +111,8 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         return read_emi(found)
     if _PPF_RE.search(words) and (money or asks_figure or "maturity" in words):
         return read_ppf(found)
+    if _GOAL_RE.search(words):
+        return None  # "how much to invest to reach 1 crore": a goal, which no calculator here reads
     if _SIP_RE.search(words) and (numbers or asks_figure):
         return read_sip(found)
     if _LUMP_RE.search(words) and (numbers or asks_figure):

@@ -29,6 +29,8 @@ _ASSETS: tuple[tuple[Asset, re.Pattern[str]], ...] = (
         re.compile(r"\b(?:property|house|flat|land|plot|apartment|real estate|villa|home|building|shop)\b"),
     ),
 )
+_LONG_RE = re.compile(r"\bltcg\b|\blong[- ]term\b")
+_SHORT_RE = re.compile(r"\bstcg\b|\bshort[- ]term\b")
 _ANY_FUND_RE = re.compile(r"\bmutual funds?\b|\bmfs?\b|\bfunds?\b")
 
 _BUY = r"bought|buy(?:ing)?|purchas\w*|acquired|invested|cost|paid|since"
@@ -39,7 +41,7 @@ _PRICE_FIELDS = (
     Field("gain", r"gains?|profits?|\bmade\b|ltcg|stcg|appreciation"),
     Field("loss", r"\bloss(?:es)?\b"),
 )
-_DATE_FIELDS = (Field("bought", _BUY + r"|\bfrom\b|\bin\b"), Field("sold", _SELL + r"|\bto\b|\btill\b|\buntil\b"))
+_DATE_FIELDS = (Field("bought", _BUY + r"|\bfrom\b"), Field("sold", _SELL + r"|\bto\b|\btill\b|\buntil\b"))
 _HOLD_FIELDS = (Field("holding", r"held|holding|hold|kept|owned|ago|for|after|within"),)
 
 
@@ -87,6 +89,7 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
     holding_months = durations[0] if len(set(durations)) == 1 else None
     if len(set(durations)) > 1:
         unclear.append(FollowUp("holding_months", "How long did you hold it?"))
+    term = "long" if _LONG_RE.search(scan.text) else "short" if _SHORT_RE.search(scan.text) else None
     assumptions = []
     if sold is None:
         sold = StatedDate(today, today)
@@ -99,6 +102,7 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
         buy_price=values["buy_price"],
         sell_price=values["sell_price"],
         gain=gain,
+        term=term,  # type: ignore[arg-type]
         assumptions=tuple(assumptions),
         unclear=tuple(unclear),
     )

@@ -140,8 +140,9 @@ class Asset(StrEnum):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CapitalGainsQuestion(Question):
     """Tax on selling an asset. Either both prices or the `gain` (negative for a
-    loss); either `bought` or `holding_months`. Default: `sold` is today (the
-    date the caller passes) when the question does not say when."""
+    loss); `bought`, `holding_months` or at least the `term` the question names
+    ("LTCG", "short-term"). Default: `sold` is today (the date the caller
+    passes) when the question does not say when."""
 
     asset: Asset | None = None
     bought: StatedDate | None = None
@@ -150,6 +151,7 @@ class CapitalGainsQuestion(Question):
     buy_price: Decimal | None = None
     sell_price: Decimal | None = None
     gain: Decimal | None = None
+    term: Literal["long", "short"] | None = None
 
     def _required(self) -> list[FollowUp]:
         asks = _ask(
@@ -168,7 +170,7 @@ class CapitalGainsQuestion(Question):
                 asks.append(FollowUp("buy_price", "What did you buy it for?"))
             else:
                 asks.append(FollowUp("sell_price", "What did you sell it for (or what is it worth now)?"))
-        if self.bought is None and self.holding_months is None:
+        if self.bought is None and self.holding_months is None and self.term is None:
             asks.append(FollowUp("bought", "When did you buy it (or how long have you held it)?"))
         return asks
 

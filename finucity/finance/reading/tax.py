@@ -33,7 +33,8 @@ FIELDS = (
     Field(
         "section_80d",
         r"80d\b|health insurance|mediclaim|medical insurance|health (?:cover|policy|premium)|preventive health"
-        rf"|\bfor (?:myself|me|self|my (?:wife|husband|spouse|family|kids|children))\b|\bfor (?:my )?(?:{_PARENT})",
+        r"|\bfor (?:myself|me|self|my (?:wife|husband|spouse|family|kids|children))\b"
+        rf"|\bfor (?:my )?(?:senior citizens? |elderly |old |aged )?(?:{_PARENT})",
     ),
     Field("hra_exemption", r"hra exemption|exempt(?:ion)? (?:on|for|of|from) hra|hra (?:is )?exempt\w*|exempt hra"),
     Field("hra_plain", r"\bhra\b|house rent allowance"),
@@ -53,7 +54,8 @@ FIELDS = (
     ),
     Field(
         "salary",
-        r"salar(?:y|ies|ied)|\bctc\b|package|pension|bonus|(?:gross|basic) pay|take[- ]home|income from salary",
+        r"salar(?:y|ies|ied)|sall?[ae]r?y|\bctc\b|package|pension|bonus|(?:gross|basic) pay|take[- ]home"
+        r"|income from salary",
         summable=True,
     ),
     Field("unclassified_income", r"\bincome\b|\bearn\w*|\bmake\b|\bget\b|\bgross\b|\btaxable\b"),
@@ -79,12 +81,15 @@ _NEW_RE = re.compile(r"\bnew (?:tax )?regime|\bnew slabs?\b|115bac|default regim
 _OLD_RE = re.compile(r"\bold (?:tax )?regime|\bold slabs?\b")
 _SUPER_SENIOR_RE = re.compile(r"\b(?:super|very)[- ]?senior")
 _SENIOR_RE = re.compile(r"\bsenior(?: citizens?)?\b|\bsr\.? citizen")
+_ABOUT_THEM_RE = re.compile(r"\b(?:he|she|his|her|him)\b")
 _NOT_SENIOR_RE = re.compile(rf"(?:{_PARENT})[a-z ]{{0,20}}(?:not senior|below 60|under 60|not (?:yet )?60)")
 
 
 def _ages(scan: Scan, text: str) -> tuple[int | None, AgeBand | None, bool | None]:
     own = [m.value for m in scan.of("age") if m.owner == "self" and isinstance(m.value, int)]
     parents = [m.value for m in scan.of("age") if m.owner == "parents" and isinstance(m.value, int)]
+    if not own and parents and _ABOUT_THEM_RE.search(text) and not re.search(_field("section_80d").words, text):
+        own, parents = parents, []  # "my dad is 75 and gets a pension of 8 lakh, what tax does he pay"
     age = own[0] if own else None
     band: AgeBand | None = None
     if age is not None:
