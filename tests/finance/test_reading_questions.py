@@ -71,6 +71,12 @@ COMPLETE = [
     ("Selling shares after 11 months with 1 lakh profit, tax?", CapitalGainsQuestion, {"holding_months": 11}),
     ("what is 5% gst of 1050 inclusive", GstQuestion, {"amount": 1_050, "rate": 5, "inclusive": True}),
     ("ppf 5000 monthly", PpfQuestion, {"yearly_deposit": 60_000}),
+    ("tax on 12 lakh salary, EPF 12,500 a month, old regime", TAX, {"section_80c": 150_000}),
+    (
+        "do I need GST registration for my services business in Goa with sales of 2 lakh a month",
+        GstRegistrationQuestion,
+        {"turnover": 24 * L, "state": "Goa", "supply": "services"},
+    ),
     ("tax on 18 lakh salary under the new regime", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
     ("Tax on 18 lakhs salary, new regime", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
     ("TAX ON 18L SALARY (NEW REGIME)", TAX, {"salary": 18 * L, "regime": Regime.NEW}),
@@ -363,6 +369,7 @@ INCOMPLETE = [
     ("sip 5000 per month at 12%", SipQuestion, ["months"]),
     ("lump sum 1 lakh at 12%", LumpSumQuestion, ["months"]),
     ("emi for 50 lakh at 8.5% for 20 years or 25 years", EmiQuestion, ["months"]),
+    ("invest 1 lakh every year for 10 years at 12%", SipQuestion, ["monthly"]),  # recurring, so not a lump sum
 ]
 
 

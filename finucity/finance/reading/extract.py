@@ -77,9 +77,11 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         return read_gratuity(found)
     if _GST_RE.search(words):
         if _GST_REGISTRATION_RE.search(words):
-            if money or (_GST_PERSONAL_RE.search(words) and re.search(r"\b(?:do|should|must|need)\b", words)):
-                return read_gst_registration(found)
-            return None
+            registration = read_gst_registration(found)
+            personal = _GST_PERSONAL_RE.search(words) and re.search(r"\b(?:do|should|must|need)\b", words)
+            # "What is the GST registration threshold?" alone is for the topic, which lists them all.
+            specific = money or personal or registration.state or registration.supply
+            return registration if specific else None
         if money:
             return read_gst(found)
         if asks_figure and _states_any(found, "percent") and not _TAX_RE.search(words.replace("gst", "")):
@@ -118,5 +120,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
     if _LUMP_RE.search(words) and (numbers or asks_figure):
         return read_lump_sum(found)
     if _INVEST_RE.search(words) and money and _states_any(found, "duration"):
-        return read_sip(found) if _MONTHLY_RE.search(words) else read_lump_sum(found)
+        # "1 lakh every year" recurs: the SIP reader asks about a yearly instalment rather than take it as a lump sum.
+        recurring = _MONTHLY_RE.search(words) or any(m.period for m in found.of("amount"))
+        return read_sip(found) if recurring else read_lump_sum(found)
     return None

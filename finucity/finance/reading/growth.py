@@ -82,8 +82,8 @@ def read_sip(scan: Scan) -> SipQuestion:
         unclear.append(
             FollowUp(
                 "monthly",
-                f"A SIP is usually monthly: is that {format_inr(amount.value)} a year, to be split into 12 "
-                "instalments?",
+                f"I work investments like this out month by month: instead of {format_inr(amount.value)} a year, "
+                "how much would you invest each month?",
             )
         )
     elif amount is not None and amount.period is None:
