@@ -224,6 +224,11 @@ COMPLETE = [
         {"state": "Manipur"},
     ),
     (
+        "What is the GST registration threshold for goods in Telangana?",
+        GstRegistrationQuestion,
+        {"supply": "goods", "state": "Telangana", "turnover": None},
+    ),
+    (
         "I sold shares for 5 lakh which I bought for 3 lakh in March 2022",
         CapitalGainsQuestion,
         {
