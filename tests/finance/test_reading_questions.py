@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finucity.finance.reading import (
     AgeBand,
@@ -451,3 +453,27 @@ def test_gst_sold_date_default_and_gains_assumption():
     read = read_question("capital gains on shares: bought for 1 lakh in 2020, sold for 3 lakh", TODAY)
     assert read.sold == day(2026, 12, 2)
     assert [a.field for a in read.assumptions] == ["sold"]
+
+
+_PIECES = [
+    "tax", "salary", "on", "18 lakh", "1.5 cr", "20k a month", "Rs 2,000", "₹11,800", "80C", "80D", "for parents",
+    "new regime", "old", "which regime", "I am 62", "senior citizen", "FY 2026-27", "AY 2026-27", "EMI", "loan",
+    "8.5%", "20 years", "6 months", "GST", "inclusive", "within the state", "registration", "goods", "Kerala",
+    "sold", "bought", "shares", "flat", "15 March 2022", "March 2022", "2019-04-10", "gain", "loss", "SIP",
+    "lump sum", "PPF", "HRA", "basic", "rent", "Mumbai", "gratuity", "DA", "and", ",", ".", "?", "two and a half lakh",
+    "half", "a", "lakh", "crore", "24(b)", "80CCD(1B)", "maxed out", "per annum", "monthly", "-", "/-", "(", ")",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.dates(min_value=date(2000, 1, 1)))
+def test_any_mix_of_finance_words_reads_without_error_and_never_invents_a_negative_input(pieces, today):
+    read = read_question(" ".join(pieces), today)
+    if read is None:
+        return
+    for field in dataclasses.fields(read):
+        value = getattr(read, field.name)
+        if isinstance(value, Decimal) and field.name != "gain":
+            assert value >= 0, field.name
+    for follow_up in read.missing():
+        assert follow_up.question.endswith("?")
