@@ -173,7 +173,7 @@ COMPLETE = [
     ("tax on 10 lakh salary this year", TAX, {"financial_year": "2026-27"}),
     ("tax on 10 lakh salary for last year", TAX, {"financial_year": "2025-26"}),
     ("tax on twelve lakh salary", TAX, {"salary": 12 * L}),
-    ("tax on two and a half lakh salary", TAX, {"salary": 250_000}),
+    ("tax on two and a half lakh salary a year", TAX, {"salary": 250_000}),
     ("tax on 1.2 cr salary new regime", TAX, {"salary": 12_000_000}),
     (
         "EMI for 50 lakh at 8.5% for 20 years",
@@ -353,6 +353,8 @@ INCOMPLETE = [
     ("tax on 15 lakh income", TAX, ["income_kind"]),
     ("I earn 20k a month, what is my tax", TAX, ["income_kind"]),
     ("tax on 50000 salary", TAX, ["income_period"]),
+    ("my salary is 1.5 lakh, how much tax?", TAX, ["income_period"]),
+    ("hra exemption: basic 6 lakh a year, hra 20k a month, rent 2.4 lakh, Chennai", HraQuestion, ["period"]),
     ("tax on 12 lakh salary, 80D 40k for parents, old regime", TAX, ["parents_senior"]),
     ("tax on 12 lakh salary, I pay rent 20k a month, old regime", TAX, ["hra_exemption"]),
     ("tax on 15 lakh salary with HRA 2 lakh old regime", TAX, ["hra_exemption"]),

@@ -50,14 +50,19 @@ def city_in(text: str) -> tuple[str | None, bool | None]:
 
 def read_hra(scan: Scan) -> HraQuestion:
     labelled = label(scan, _HRA_FIELDS)
-    stated_periods = {m.period for ms in labelled.by_field.values() for m in ms if m.period}
     unclear: list[FollowUp] = []
     assumptions: list[Assumption] = []
-    period = stated_periods.pop() if len(stated_periods) == 1 else None
     amounts = [m for name, ms in labelled.by_field.items() if name != "ignored" for m in ms]
-    if amounts and period is None and not stated_periods and not any(m.period for m in amounts):
+    periods = {m.period for m in amounts if m.period}
+    # One period written once ("rent 25,000 per month") is how people write a list of monthly figures.
+    period = next(iter(periods)) if len(periods) == 1 else None
+    unknown = [m for m in amounts if m.period is None]
+    if unknown and not periods:
         unclear.append(FollowUp("period", "Are these amounts per month or for the whole year?"))
-    elif any(m.period is None for m in amounts) and period is not None:
+    elif unknown and period is None:
+        for mention in unknown:
+            unclear.append(FollowUp("period", f"Is {format_inr(mention.value)} per month or for the whole year?"))
+    elif unknown:
         assumptions.append(
             Assumption("period", f"Every amount is taken as per {period}, as you wrote for one of them.")
         )

@@ -63,6 +63,10 @@ FIELDS = (
         "other_deductions", r"deductions?|80e\b|80g\b|80tta|80ttb|80u\b|80dd|education loan|donations?", summable=True
     ),
 )
+# "My salary is 50k" or "1.5 lakh" is usually a month's pay. A year's income this small is untaxed in
+# both regimes, so asking which it is costs nothing, and reading it as a year's would understate a
+# monthly salary's tax entirely.
+_ASK_PERIOD_BELOW = 300_000
 _INCOME_FIELDS = ("salary", "business_income", "other_income", "unclassified_income")
 _OLD_ONLY = ("section_80c", "section_80d_self", "section_80d_parents", "section_80ccd_1b", "home_loan_interest")
 _OLD_ONLY += ("hra_exemption", "other_deductions")
@@ -161,7 +165,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     for name, mentions in incomes.items():
         values[name] = sum((_yearly(m) for m in mentions), Decimal(0)) if mentions else None
         for mention in mentions if name in {"salary", "unclassified_income"} else []:
-            if mention.period is None and isinstance(mention.value, Decimal) and mention.value < 100_000:
+            if mention.period is None and isinstance(mention.value, Decimal) and mention.value < _ASK_PERIOD_BELOW:
                 values[name] = None
                 unclear.append(
                     FollowUp(
