@@ -159,7 +159,7 @@ COMPLETE = [
     (
         "tax on 20 lakh salary, mediclaim 30k for parents, my father is 70, old regime",
         TAX,
-        {"section_80d_parents": 30_000, "parents_senior": True, "age_band": AgeBand.BELOW_60},
+        {"section_80d_parents": 30_000, "parents_senior": True, "parents_age": 70, "age_band": AgeBand.BELOW_60},
     ),
     ("my income is 12 lakh from business, how much tax", TAX, {"business_income": 12 * L, "salary": None}),
     ("tax on 8 lakh freelancing income", TAX, {"business_income": 8 * L}),
@@ -276,32 +276,39 @@ COMPLETE = [
     (
         "HRA exemption: basic 50,000 per month, HRA 20,000, rent 25,000, I live in Mumbai",
         HraQuestion,
-        {"basic": 600_000, "hra_received": 240_000, "rent_paid": 300_000, "city": "Mumbai", "metro": True},
+        {
+            "basic": 600_000,
+            "hra_received": 240_000,
+            "rent_paid": 300_000,
+            "city": "Mumbai",
+            "metro": None,
+            "financial_year": "2026-27",
+        },
     ),
     (
         "hra exemption for basic 6 lakh a year, hra 2.4 lakh a year, rent 2 lakh a year in Pune",
         HraQuestion,
-        {"basic": 6 * L, "rent_paid": 2 * L, "city": "Pune", "metro": False},
+        {"basic": 6 * L, "rent_paid": 2 * L, "city": "Pune", "metro": None},
     ),
     (
         "How much HRA is exempt? Basic + DA 40k/month, HRA 16k, rent 15k, Delhi",
         HraQuestion,
-        {"basic": 480_000, "metro": True},
+        {"basic": 480_000, "basic_da": 480_000, "city": "Delhi"},
     ),
     (
         "hra calc: basic 30k pm, da 5k, hra 12k, rent 10k, non-metro",
         HraQuestion,
-        {"basic": 360_000, "da": 60_000, "metro": False},
+        {"basic": 360_000, "da": 60_000, "basic_da": 420_000, "city": None, "metro": False},
     ),
     (
         "HRA exemption, basic 45000 monthly, HRA 18000, I pay rent 20000 in Bengaluru",
         HraQuestion,
-        {"city": "Bengaluru", "metro": False},
+        {"city": "Bengaluru", "metro": None},
     ),
     (
         "gratuity for 10 years 7 months with last drawn basic 60k",
         GratuityQuestion,
-        {"last_drawn_salary": 60_000, "service_months": 127, "covered": True},
+        {"last_drawn_salary": 60_000, "service_months": 127, "service": (10, 7), "covered": True},
     ),
     ("Gratuity: worked 15 years, last salary (basic + DA) Rs 80,000", GratuityQuestion, {"service_months": 180}),
     (

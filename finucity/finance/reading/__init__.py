@@ -22,7 +22,8 @@ The entry point
                                section_80d_parents, parents_senior, section_80ccd_1b,
                                section_80ccd_2, home_loan_interest (24(b)),
                                hra_exemption, other_deductions, full_claims
-                               ({"80c"} for "maxed out my 80C": apply the limit)
+                               ({"80c"} for "maxed out my 80C": apply the limit),
+                               parents_age
     `CapitalGainsQuestion`     asset (`Asset`), bought / sold (`StatedDate`),
                                holding_months, buy_price, sell_price, gain (< 0: loss)
     `GstQuestion`              amount, rate (per cent), inclusive, intra_state
@@ -31,9 +32,11 @@ The entry point
     `SipQuestion`              monthly, months, annual_return
     `LumpSumQuestion`          amount, months, annual_return
     `PpfQuestion`              yearly_deposit, years, rate (None: the notified rate)
-    `HraQuestion`              basic, da, hra_received, rent_paid (a year's), city, metro
+    `HraQuestion`              basic, da, basic_da, hra_received, rent_paid (a year's),
+                               city (the calculator's rules say if it is a metro),
+                               metro (only from "metro"/"non-metro"), financial_year
     `GratuityQuestion`         last_drawn_salary (a month's basic + DA),
-                               service_months, covered
+                               service_months, service ((years, months)), covered
     =========================  =====================================================
 
     Every input is None when not stated, except these defaults, each listed in
@@ -72,8 +75,6 @@ Pieces, for forms and tests
                        "this year", "last year".
 `scan(text)`           all of the above at once, as `Mention`s with positions and,
                        for amounts, the period written beside them.
-`METRO_CITIES`         the HRA metros of rule 2A; `HraQuestion.city` keeps the city
-                       named, for rule sets with a longer list.
 """
 
 from finucity.finance.reading.amounts import (
@@ -87,7 +88,6 @@ from finucity.finance.reading.amounts import (
 )
 from finucity.finance.reading.extract import read_question
 from finucity.finance.reading.questions import (
-    METRO_CITIES,
     AgeBand,
     AnyQuestion,
     Asset,
@@ -108,7 +108,6 @@ from finucity.finance.reading.questions import (
 from finucity.finance.reading.timing import StatedDate, parse_date, parse_financial_year
 
 __all__ = [
-    "METRO_CITIES",
     "AgeBand",
     "AnyQuestion",
     "Asset",

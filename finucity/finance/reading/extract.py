@@ -96,7 +96,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         and not re.search(r"\bbasic\b", words)
     )
     if _HRA_RE.search(words) and _HRA_CALC_RE.search(words) and (money or asks_figure) and not tax_with_hra:
-        return read_hra(found)
+        return read_hra(found, today)
     if _EMI_RE.search(words) and (numbers or asks_figure):
         return read_emi(found)
     is_tax = _TAX_RE.search(words) and _INCOME_RE.search(words)

@@ -104,6 +104,7 @@ class IncomeTaxQuestion(Question):
     hra_exemption: Decimal | None = None
     other_deductions: Decimal | None = None  # "deductions of 2 lakh", no section named
     full_claims: frozenset[str] = frozenset()
+    parents_age: int | None = None  # the elder parent's, when stated
 
     @property
     def income(self) -> Decimal | None:
@@ -276,16 +277,17 @@ class PpfQuestion(Question):
         return _ask([(self.yearly_deposit, "yearly_deposit", "How much will you deposit in PPF each year?")])
 
 
-METRO_CITIES = ("Mumbai", "Delhi", "Kolkata", "Chennai")
-"""The cities where 50% of salary is exempt for HRA (rule 2A of the Income-tax Rules, 1962);
-`HraQuestion.city` keeps the city named, for rule sets with a longer list."""
-
-
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class HraQuestion(Question):
     """HRA exemption. Amounts are for the whole year (monthly figures times 12).
-    `da` is None when not stated (no DA counted). `metro` comes from the words
-    "metro"/"non-metro" or else from `city` against `METRO_CITIES`."""
+
+    `da` is None when not stated (no DA counted). `city` is the city named,
+    spelt as in `reading.salary.CITIES` ("Bengaluru" for "Bangalore"): which
+    cities count as metros depends on the year's rules (four under rule 2A of
+    the 1962 Rules, eight from tax year 2026-27), so the calculator decides.
+    `metro` is set only by the words "metro"/"non-metro". Default:
+    `financial_year` the current one on the date the caller passes.
+    """
 
     basic: Decimal | None = None
     da: Decimal | None = None
@@ -293,14 +295,21 @@ class HraQuestion(Question):
     rent_paid: Decimal | None = None
     city: str | None = None
     metro: bool | None = None
+    financial_year: str = ""
+
+    @property
+    def basic_da(self) -> Decimal | None:
+        """Salary for HRA: basic plus DA."""
+        return None if self.basic is None else self.basic + (self.da or 0)
 
     def _required(self) -> list[FollowUp]:
+        place = self.city if self.city is not None else self.metro
         return _ask(
             [
                 (self.basic, "basic", "What is your basic salary (and DA, if any)?"),
                 (self.hra_received, "hra_received", "How much HRA does your employer pay you?"),
                 (self.rent_paid, "rent_paid", "How much rent do you pay?"),
-                (self.metro, "city", "Which city do you live in?"),
+                (place, "city", "Which city do you live in?"),
             ]
         )
 
@@ -314,6 +323,11 @@ class GratuityQuestion(Question):
     last_drawn_salary: Decimal | None = None
     service_months: int | None = None
     covered: bool = True
+
+    @property
+    def service(self) -> tuple[int, int] | None:
+        """Service as (years, months): 127 months -> (10, 7)."""
+        return None if self.service_months is None else divmod(self.service_months, 12)
 
     def _required(self) -> list[FollowUp]:
         return _ask(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
+from finucity.finance.dates import financial_year
 from finucity.finance.money import format_inr
 from finucity.finance.reading.amounts import Mention, Scan
 from finucity.finance.reading.context import Field, label, which_of
-from finucity.finance.reading.questions import METRO_CITIES, Assumption, FollowUp, GratuityQuestion, HraQuestion
+from finucity.finance.reading.questions import Assumption, FollowUp, GratuityQuestion, HraQuestion
+from finucity.finance.reading.timing import parse_financial_year
 
 CITIES = {
     "mumbai": "Mumbai", "bombay": "Mumbai", "navi mumbai": "Navi Mumbai", "thane": "Thane", "delhi": "Delhi",
@@ -38,17 +41,17 @@ _HRA_FIELDS = (
 
 
 def city_in(text: str) -> tuple[str | None, bool | None]:
-    """The city named in `text` and whether it is a metro for HRA (explicit words win over the city)."""
+    """The city named in `text`, and True/False when the question says "metro"/"non-metro"."""
     match = _CITY_RE.search(text.lower())
     city = CITIES[match[1]] if match else None
     if _NON_METRO_RE.search(text):
         return city, False
     if _METRO_RE.search(text):
         return city, True
-    return city, (city in METRO_CITIES) if city else None
+    return city, None
 
 
-def read_hra(scan: Scan) -> HraQuestion:
+def read_hra(scan: Scan, today: date) -> HraQuestion:
     labelled = label(scan, _HRA_FIELDS)
     unclear: list[FollowUp] = []
     assumptions: list[Assumption] = []
@@ -80,7 +83,13 @@ def read_hra(scan: Scan) -> HraQuestion:
             FollowUp("unlabelled", f"What is {which_of([m.value for m in labelled.unlabelled])} in your question?")  # type: ignore[misc]
         )
     city, metro = city_in(scan.text)
+    year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None)
+    year = year or parse_financial_year(scan.text, today)
+    if year is None:
+        year = financial_year(today)
+        assumptions.append(Assumption("financial_year", f"This is for the current financial year, FY {year}."))
     return HraQuestion(
+        financial_year=year,
         basic=basic,
         da=da,
         hra_received=yearly("hra_received"),

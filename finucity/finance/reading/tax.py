@@ -89,7 +89,7 @@ _ABOUT_THEM_RE = re.compile(r"\b(?:he|she|his|her|him)\b")
 _NOT_SENIOR_RE = re.compile(rf"(?:{_PARENT})[a-z ]{{0,20}}(?:not senior|below 60|under 60|not (?:yet )?60)")
 
 
-def _ages(scan: Scan, text: str) -> tuple[int | None, AgeBand | None, bool | None]:
+def _ages(scan: Scan, text: str) -> tuple[int | None, AgeBand | None, bool | None, int | None]:
     own = [m.value for m in scan.of("age") if m.owner == "self" and isinstance(m.value, int)]
     parents = [m.value for m in scan.of("age") if m.owner == "parents" and isinstance(m.value, int)]
     if not own and parents and _ABOUT_THEM_RE.search(text) and not re.search(_field("section_80d").words, text):
@@ -108,7 +108,7 @@ def _ages(scan: Scan, text: str) -> tuple[int | None, AgeBand | None, bool | Non
                 band = stated
     if _NOT_SENIOR_RE.search(text):
         parents_senior = False
-    return age, band, parents_senior
+    return age, band, parents_senior, max(parents) if parents else None
 
 
 def _regime(text: str) -> Regime | None:
@@ -202,7 +202,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     full = frozenset(_FULL_SECTIONS[m[1] or m[2]] for m in _FULL_RE.finditer(scan.masked))
     full = frozenset(s for s in full if not labelled.by_field.get(_section_field(s)))
 
-    age, band, parents_senior = _ages(scan, text)
+    age, band, parents_senior, parents_age = _ages(scan, text)
     regime = _regime(text)
     year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None) or parse_financial_year(text, today)
     assumptions: list[Assumption] = []
@@ -242,6 +242,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         age=age,
         age_band=band,
         parents_senior=parents_senior,
+        parents_age=parents_age,
         full_claims=full,
         assumptions=tuple(assumptions),
         unclear=tuple(unclear),
