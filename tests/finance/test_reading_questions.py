@@ -73,6 +73,12 @@ COMPLETE = [
     ("Selling shares after 11 months with 1 lakh profit, tax?", CapitalGainsQuestion, {"holding_months": 11}),
     ("what is 5% gst of 1050 inclusive", GstQuestion, {"amount": 1_050, "rate": 5, "inclusive": True}),
     ("ppf 5000 monthly", PpfQuestion, {"yearly_deposit": 60_000}),
+    (
+        "flat bought 2015 for 40 lakh, sold 2024 for 90 lakh, capital gains?",
+        CapitalGainsQuestion,
+        {"bought": StatedDate(date(2015, 1, 1), date(2015, 12, 31)), "buy_price": 40 * L, "sell_price": 90 * L},
+    ),
+    ("GST on 2000 at 5%", GstQuestion, {"amount": 2_000}),  # outside capital gains, 2000 is money
     ("tax on 12 lakh salary, EPF 12,500 a month, old regime", TAX, {"section_80c": 150_000}),
     (
         "do I need GST registration for my services business in Goa with sales of 2 lakh a month",

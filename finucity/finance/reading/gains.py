@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ _ASSETS: tuple[tuple[Asset, re.Pattern[str]], ...] = (
         re.compile(r"\b(?:property|house|flat|land|plot|apartment|real estate|villa|home|building|shop)\b"),
     ),
 )
+_BARE_YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
 _LONG_RE = re.compile(r"\bltcg\b|\blong[- ]term\b")
 _SHORT_RE = re.compile(r"\bstcg\b|\bshort[- ]term\b")
 _ANY_FUND_RE = re.compile(r"\bmutual funds?\b|\bmfs?\b|\bfunds?\b")
@@ -54,7 +56,20 @@ def _asset(text: str) -> tuple[Asset | None, list[FollowUp]]:
     return None, []
 
 
+def _years_as_dates(scan: Scan) -> Scan:
+    """ "bought 2015, sold 2024": a bare number from 1950 to 2049 is a year here, never a price."""
+    mentions = []
+    for mention in scan.mentions:
+        raw = scan.text[mention.start : mention.end].strip()
+        if mention.kind == "amount" and _BARE_YEAR_RE.fullmatch(raw):
+            year = int(raw)
+            mention = dataclasses.replace(mention, kind="date", value=StatedDate(date(year, 1, 1), date(year, 12, 31)))
+        mentions.append(mention)
+    return dataclasses.replace(scan, mentions=tuple(mentions))
+
+
 def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
+    scan = _years_as_dates(scan)
     asset, unclear = _asset(scan.text)
     prices = label(scan, _PRICE_FIELDS)
     values: dict[str, Decimal | None] = {}
