@@ -74,6 +74,25 @@ COMPLETE = [
     ("what is 5% gst of 1050 inclusive", GstQuestion, {"amount": 1_050, "rate": 5, "inclusive": True}),
     ("ppf 5000 monthly", PpfQuestion, {"yearly_deposit": 60_000}),
     (
+        "I pay 2 lakh interest on my home loan and earn 20 lakh salary; old or new?",
+        TAX,
+        {"salary": 20 * L, "home_loan_interest": 2 * L, "regime": Regime.COMPARE},
+    ),
+    (
+        "tax calculation: salary 18L, HRA exemption 1.8L, 80C 1.5L, 80D 25k, NPS 50k, home loan interest 2L",
+        TAX,
+        {"hra_exemption": 180_000, "section_80d_self": 25_000, "section_80ccd_1b": 50_000, "home_loan_interest": 2 * L},
+    ),
+    ("my total deductions are 3.5 lakh and salary is 16 lakh, which regime", TAX, {"other_deductions": 350_000}),
+    ("Tax on 10 lakh for a 70 year old pensioner", TAX, {"salary": 10 * L, "age": 70}),
+    ("I am a doctor with professional income of 40 lakh. What's my tax?", TAX, {"business_income": 40 * L}),
+    ("How much tax will I save if I invest 1.5 lakh in ELSS? My salary is 15 lakh.", TAX, {"section_80c": 150_000}),
+    (
+        "I took a loan of 10 lakh at 11% for 4 years. How much interest will I pay in total?",
+        EmiQuestion,
+        {"principal": 10 * L, "annual_rate": 11, "months": 48},
+    ),
+    (
         "flat bought 2015 for 40 lakh, sold 2024 for 90 lakh, capital gains?",
         CapitalGainsQuestion,
         {"bought": StatedDate(date(2015, 1, 1), date(2015, 12, 31)), "buy_price": 40 * L, "sell_price": 90 * L},
@@ -392,6 +411,11 @@ INCOMPLETE = [
     ("lump sum 1 lakh at 12%", LumpSumQuestion, ["months"]),
     ("emi for 50 lakh at 8.5% for 20 years or 25 years", EmiQuestion, ["months"]),
     ("invest 1 lakh every year for 10 years at 12%", SipQuestion, ["monthly"]),  # recurring, so not a lump sum
+    ("what is the rebate under 87a for income of 12 lakh", TAX, ["income_kind"]),
+    ("Tax on 10 lakh for someone aged 85, old regime", TAX, ["income_kind"]),
+    ("tax on ltcg of 2 lakh from mutual funds", CapitalGainsQuestion, ["asset"]),
+    ("I want a loan of 30 lakh. What EMI can I expect at 9%?", EmiQuestion, ["months"]),
+    ("SIP returns on 5000", SipQuestion, ["months", "annual_return"]),
 ]
 
 
@@ -429,6 +453,10 @@ NOT_CALCULATIONS = [
     "how to save tax",
     "Is gratuity taxable?",
     "hello",
+    "What is the rebate under 87A?",
+    "What is the 80C limit for FY 2026-27?",
+    "how much is 18% of 5000",
+    "What is the interest rate on home loans?",
 ]
 
 

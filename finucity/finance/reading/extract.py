@@ -40,12 +40,18 @@ _HRA_RE = re.compile(r"\bhra\b|house rent allowance")
 _HRA_CALC_RE = re.compile(r"\brent\b|\bbasic\b|\bexempt\w*")
 _EMI_RE = re.compile(r"\bemi\b|\bemis\b|equated monthly")
 _LOAN_RE = re.compile(r"\bloans?\b|\bborrow\w*|\bmortgage\b")
-_TAX_RE = re.compile(r"\btax(?:es)?\b|\btax liability\b|\bregime\b|\btds\b")
+_TAX_RE = re.compile(
+    r"\btax(?:es)?\b|\btax liability\b|\bregimes?\b|\btds\b|\brebate\b|\b87a\b"
+    r"|\b(?:old|new) (?:or|vs\.?|versus) (?:old|new)\b"
+)
 _INCOME_RE = re.compile(
     r"salar\w*|sall?[ae]r?y|\bincome\b|\bearn\w*|\bctc\b|\blpa\b|package|pension|business|freelanc\w*|profession\w*|\bregime\b"
     r"|tax (?:on|for)\b|\bmy tax\b|\bi (?:pay|owe)\b"
 )
-_DEDUCTION_RE = re.compile(r"\b80c\b|\b80d\b|80ccd|24\(b\)|deductions?\b|\bhra exemption")
+_DEDUCTION_RE = re.compile(
+    r"\b80c\b|\b80d\b|80ccd|24\(b\)|deductions?\b|\bhra exemption|(?:home|housing) loan interest"
+    r"|interest (?:on|for) (?:my |the )?(?:home|housing) loan|health insurance|mediclaim"
+)
 _PPF_RE = re.compile(r"\bppf\b|public provident fund")
 _SIP_RE = re.compile(r"\bsips?\b|systematic investment")
 _LUMP_RE = re.compile(r"lump ?sum|one[- ]time (?:investment|invest)|\bonetime\b")
@@ -107,7 +113,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         )
     ):
         return read_income_tax(found, today)
-    if money and _INCOME_RE.search(words) and _DEDUCTION_RE.search(words):
+    if money and _INCOME_RE.search(words) and (_DEDUCTION_RE.search(words) or _TAX_RE.search(words)):
         return read_income_tax(found, today)  # "salary 10 lakh, the full 1.5 lakh under 80C"
     if _LOAN_RE.search(words) and _states_any(found, "percent", "duration") and (money or asks_figure):
         return read_emi(found)
