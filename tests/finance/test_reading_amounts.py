@@ -59,6 +59,8 @@ TODAY = date(2026, 12, 2)  # in FY 2026-27
         ("one lakh fifty thousand", 150_000),
         ("₹1,234.50", Decimal("1234.50")),
         ("2 million", 2_000_000),
+        ("1 lakh 50 thousand", 150_000),
+        ("1 crore 20 lakh", 12_000_000),
     ],
 )
 def test_every_amount_form_reads_as_rupees(text, expected):
@@ -104,6 +106,10 @@ def test_a_period_written_beside_an_amount_is_kept_with_it(text, period):
 )
 def test_sections_years_ages_rates_and_durations_are_not_money(text):
     assert find_amounts(text) == []
+
+
+def test_two_amounts_joined_by_and_stay_two():
+    assert find_amounts("salary 12 lakh and 50k FD interest") == [Decimal(1_200_000), Decimal(50_000)]
 
 
 def test_small_bare_numbers_are_not_money_but_marked_ones_are():

@@ -105,9 +105,26 @@ _PERIOD_BEFORE_RE = re.compile(
 )
 
 
+# "1 crore 20 lakh", "1 lakh 50 thousand": one amount written in two parts (never across an
+# "and": "12 lakh and 50k" is two amounts).
+_COMPOUND_RE = re.compile(
+    r"(?<![\w.,])(\d+(?:\.\d+)?)\s*(crores?|cr|lakhs?|lacs?)\s+(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|thousand|k)\b"
+)
+_PART_VALUES = {"cr": 10_000_000, "la": 100_000, "th": 1_000, "k": 1_000}
+
+
+def _compound(match: re.Match[str]) -> str:
+    big, small = _PART_VALUES[match[2][:2]], _PART_VALUES[match[4][:2] if match[4] != "k" else "k"]
+    if small >= big:
+        return match[0]
+    total = Decimal(match[1]) * big + Decimal(match[3]) * small
+    return str(int(total)) if total == total.to_integral_value() else str(total)
+
+
 def normalize(text: str) -> str:
     """Lower-case, number words as digits, section names in one spelling."""
     text = numbers_to_digits(text.lower().replace("\u2019", "'"))
+    text = _COMPOUND_RE.sub(_compound, text)
     for pattern, replacement in _SECTION_FIXES:
         text = pattern.sub(replacement, text)
     return text
