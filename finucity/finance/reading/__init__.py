@@ -25,7 +25,8 @@ The entry point
                                ({"80c"} for "maxed out my 80C": apply the limit),
                                parents_age
     `CapitalGainsQuestion`     asset (`Asset`), bought / sold (`StatedDate`),
-                               holding_months, buy_price, sell_price, gain (< 0: loss)
+                               holding_months, buy_price, sell_price, gain (< 0: loss),
+                               term ("long"/"short" when it says LTCG/STCG)
     `GstQuestion`              amount, rate (per cent), inclusive, intra_state
     `GstRegistrationQuestion`  supply ("goods", "services", "both"), state, turnover
     `EmiQuestion`              principal, annual_rate, months
@@ -44,10 +45,16 @@ The entry point
     answer): income tax regime NEW, the default by law (COMPARE when the
     question lists deductions only the old regime allows), the current
     financial year, age below 60; capital gains sold today; GST amount before
-    GST (exclusive); SIP monthly; PPF 15 years; gratuity covered by the Act.
+    GST (exclusive); SIP monthly; PPF 15 years; HRA the current financial
+    year, and its amounts all per month (or year) when the question writes the
+    period beside one of them; gratuity covered by the Act.
     Amounts are `Decimal` rupees; a monthly figure is turned into a year's
     (times 12) only where the field says "a year's", and that is never done
     to an amount whose period is unknown: the question asks instead.
+
+    Income stated without a period and below ₹3 lakh ("my salary is 50k") is
+    asked about, not read as a year's. A goal question ("how much to invest
+    to reach 1 crore") and FD maturity are not read: no calculator takes them.
 
 `question.missing() -> list[FollowUp]`
     What to ask before giving any figure, each `FollowUp(field, question)` with
@@ -75,6 +82,11 @@ Pieces, for forms and tests
                        "this year", "last year".
 `scan(text)`           all of the above at once, as `Mention`s with positions and,
                        for amounts, the period written beside them.
+
+Modules: `amounts` (and `words` for numbers in words, `timing` for dates and
+years) read figures; `context` ties each amount to the input named nearest to
+it in its clause; `tax`, `gains`, `gst`, `growth` (EMI, SIP, lump sum, PPF) and
+`salary` (HRA, gratuity) read one kind each; `extract` picks the kind.
 """
 
 from finucity.finance.reading.amounts import (
