@@ -453,6 +453,8 @@ NOT_CALCULATIONS = [
     "how to save tax",
     "Is gratuity taxable?",
     "hello",
+    "Can I invest ₹1,50,000 in PPF?",  # the limit, not a projection
+    "What is the GST registration limit for services?",  # the topic lists every state's
     "What is the rebate under 87A?",
     "What is the 80C limit for FY 2026-27?",
     "how much is 18% of 5000",

@@ -86,7 +86,7 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
             registration = read_gst_registration(found)
             personal = _GST_PERSONAL_RE.search(words) and re.search(r"\b(?:do|should|must|need)\b", words)
             # "What is the GST registration threshold?" alone is for the topic, which lists them all.
-            specific = money or personal or registration.state or registration.supply
+            specific = money or personal or registration.state
             return registration if specific else None
         if money:
             return read_gst(found)
@@ -117,7 +117,9 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
         return read_income_tax(found, today)  # "salary 10 lakh, the full 1.5 lakh under 80C"
     if _LOAN_RE.search(words) and _states_any(found, "percent", "duration") and (money or asks_figure):
         return read_emi(found)
-    if _PPF_RE.search(words) and (money or asks_figure or "maturity" in words):
+    # "Can I invest 1.5 lakh in PPF?" asks about the limit; a deposit with a period or a term is a projection.
+    deposits = any(m.period for m in found.of("amount")) or _states_any(found, "duration")
+    if _PPF_RE.search(words) and (deposits or asks_figure or re.search(r"maturity|matur\w+|\bcorpus\b", words)):
         return read_ppf(found)
     if _GOAL_RE.search(words):
         return None  # "how much to invest to reach 1 crore": a goal, which no calculator here reads
