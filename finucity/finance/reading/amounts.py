@@ -59,11 +59,11 @@ _UNIT_VALUES |= {"l": 100_000, "thousand": 1_000, "k": 1_000, "million": 1_000_0
 
 _AMOUNT_RE = re.compile(
     r"""
-    (?: (?P<cur> ₹ | \b(?:rs|inr|rupees?)\b\.? ) \s* | (?<![\w.,]) )
+    (?: (?P<cur> ₹ | \b(?:rs|inr|rupees?)(?![a-z])\.? ) \s* | (?<![\w.,]) )
     (?P<number> \d{1,3}(?:,\d{2,3})+(?:\.\d+)? | \d+(?:\.\d+)? )
     (?: \s* (?P<unit> crores? | crs? | lakhs? | lakh's | lacs? | lpa | l | thousand | k | millions? | mn ) (?![a-z]) )?
-    (?! [\w%(] | \.\d )
-    (?P<tail> \s*/- | \s+(?:rupees|rs\b\.?|inr\b) )?
+    (?! (?!(?:rs|inr|rupees)\b)[\w%(] | \.\d )
+    (?P<tail> \s*/- | \s*(?:rupees|rs|inr)\b\.? )?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
