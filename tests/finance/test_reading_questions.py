@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from finucity.finance.money import format_inr
 from finucity.finance.reading import (
     AgeBand,
     Asset,
@@ -522,3 +523,23 @@ def test_any_mix_of_finance_words_reads_without_error_and_never_invents_a_negati
             assert value >= 0, field.name
     for follow_up in read.missing():
         assert follow_up.question.endswith("?")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=300_000, max_value=10**10), st.booleans())
+def test_a_salary_written_with_indian_grouping_is_read_exactly(value, symbol):
+    read = read_question(f"tax on {format_inr(value, symbol=symbol)} salary", TODAY)
+    assert read.salary == value
+    assert read.missing() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=10**9),
+    st.sampled_from(["5", "18", "40", "0.25", "3"]),
+    st.booleans(),
+)
+def test_gst_inputs_are_read_exactly_whatever_the_amount(value, rate, inclusive):
+    text = f"GST on {format_inr(value)} at {rate}%" + (" inclusive" if inclusive else "")
+    read = read_question(text, TODAY)
+    assert (read.amount, read.rate, read.inclusive) == (value, Decimal(rate), inclusive)
