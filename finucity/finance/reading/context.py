@@ -108,16 +108,6 @@ def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amo
     return Labelled(by_field, unlabelled, frozenset(f.name for f in fields if f.summable), clauses)
 
 
-def conflicts(labelled: Labelled, fields: Sequence[Field]) -> list[tuple[str, list[Decimal]]]:
-    """Fields that are not summable but were given different amounts."""
-    found = []
-    for field in fields:
-        values = sorted({m.value for m in labelled.by_field.get(field.name, []) if isinstance(m.value, Decimal)})
-        if not field.summable and len(values) > 1:
-            found.append((field.name, values))
-    return found
-
-
 def which_of(values: list[Decimal]) -> str:
     """ "₹20,000 or ₹25,000": the amounts a follow-up question offers."""
     return " or ".join(format_inr(v) for v in values)

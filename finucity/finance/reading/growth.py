@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from finucity.finance.money import format_inr
@@ -107,9 +106,6 @@ def read_lump_sum(scan: Scan) -> LumpSumQuestion:
         annual_return=rate,
         unclear=tuple(unclear),
     )
-
-
-_PPF_YEARS_RE = re.compile(r"extend\w*|extension")
 
 
 def read_ppf(scan: Scan) -> PpfQuestion:

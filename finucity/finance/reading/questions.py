@@ -10,7 +10,6 @@ given. All amounts are in rupees; see each class for the period.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -350,7 +349,3 @@ AnyQuestion = (
     | HraQuestion
     | GratuityQuestion
 )
-
-
-def sold_today(today: date) -> StatedDate:
-    return StatedDate(today, today)

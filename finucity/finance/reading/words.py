@@ -59,7 +59,6 @@ _MULTIPLIERS = {
 _FILLERS = {"and", "a", "an", "half", "hundred", "quarter"}
 _VOCAB = set(_UNITS) | set(_MULTIPLIERS) | _FILLERS
 
-_WORD_RUN_RE = re.compile(r"\b[a-z']+(?:[\s-]+[a-z']+)*\b", re.IGNORECASE)
 _UNIT_AFTER_RE = re.compile(r"^\s*(?:years?|yrs?|months?|mths?|percent|per\s*cent|%|pc\b|days?)", re.IGNORECASE)
 
 
