@@ -226,6 +226,20 @@ def parse_months(text: str) -> int | None:
     return durations[0].value if durations and isinstance(durations[0].value, int) else None
 
 
+def decimal_of(mention: Mention) -> Decimal:
+    """An amount's rupees or a rate's per cent."""
+    if not isinstance(mention.value, Decimal):
+        raise TypeError(f"a {mention.kind} mention has no decimal value")
+    return mention.value
+
+
+def months_of(mention: Mention) -> int:
+    """A duration's months."""
+    if not isinstance(mention.value, int):
+        raise TypeError(f"a {mention.kind} mention is not a duration")
+    return mention.value
+
+
 def per_year(value: Decimal, period: Period | None) -> Decimal:
     """An amount stated for `period`, for a whole year (a monthly figure times 12)."""
     return value * 12 if period == "month" else value

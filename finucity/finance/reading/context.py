@@ -108,6 +108,6 @@ def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amo
     return Labelled(by_field, unlabelled, frozenset(f.name for f in fields if f.summable), clauses)
 
 
-def which_of(values: list[Decimal]) -> str:
+def which_of(values: Sequence[Decimal]) -> str:
     """ "₹20,000 or ₹25,000": the amounts a follow-up question offers."""
     return " or ".join(format_inr(v) for v in values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Scan
+from finucity.finance.reading.amounts import Mention, Scan, decimal_of, months_of, per_year
 from finucity.finance.reading.context import Field, label, which_of
 from finucity.finance.reading.questions import (
     Assumption,
@@ -19,42 +19,42 @@ from finucity.finance.reading.questions import (
 _IGNORED = Field("ignored", r"salary|income|earn\w*|\bage\b|down ?payment|processing fee|prepay\w*|already paid")
 
 
-def _one(mentions: list[Mention], field: str, what: str) -> tuple[Decimal | int | None, list[FollowUp]]:
-    """The single value stated, or a follow-up when two different ones were."""
-    values = sorted({m.value for m in mentions}, key=str)
-    if not values:
-        return None, []
-    if len(values) == 1:
-        value = values[0]
-        return (value if isinstance(value, Decimal | int) else None), []
-    if all(isinstance(v, Decimal) for v in values) and field in {"principal", "monthly", "amount", "yearly_deposit"}:
-        return None, [FollowUp(field, f"Which is the {what}: {which_of(list(values))}?")]  # type: ignore[arg-type]
-    return None, [FollowUp(field, f"Your question gives more than one {what}; which one should I use?")]
+def _one_amount(mentions: list[Mention], field: str, what: str) -> tuple[Mention | None, list[FollowUp]]:
+    """The one amount stated for `field`, or a follow-up when two different ones were."""
+    distinct = sorted({decimal_of(m) for m in mentions})
+    if len(distinct) > 1:
+        return None, [FollowUp(field, f"Which is the {what}: {which_of(distinct)}?")]
+    return (mentions[0] if mentions else None), []
 
 
-def _amounts(scan: Scan, words: str) -> tuple[list[Mention], list[Mention]]:
-    """(amounts named by `words` or unlabelled, amounts labelled as something else)."""
+def _one_rate(scan: Scan, field: str, what: str) -> tuple[Decimal | None, list[FollowUp]]:
+    distinct = sorted({decimal_of(m) for m in scan.of("percent")})
+    if len(distinct) > 1:
+        return None, [FollowUp(field, f"Your question gives more than one {what}; which one should I use?")]
+    return (distinct[0] if distinct else None), []
+
+
+def _one_duration(scan: Scan, field: str, what: str) -> tuple[int | None, list[FollowUp]]:
+    distinct = sorted({months_of(m) for m in scan.of("duration")})
+    if len(distinct) > 1:
+        return None, [FollowUp(field, f"Your question gives more than one {what}; which one should I use?")]
+    return (distinct[0] if distinct else None), []
+
+
+def _amounts(scan: Scan, words: str) -> list[Mention]:
+    """Amounts named by `words`, or by nothing (salaries, down payments and the like are left out)."""
     labelled = label(scan, (_IGNORED, Field("main", words)))
-    return [*labelled.by_field.get("main", []), *labelled.unlabelled], labelled.by_field.get("ignored", [])
-
-
-def _rates(scan: Scan) -> list[Mention]:
-    return scan.of("percent")
-
-
-def _durations(scan: Scan) -> list[Mention]:
-    return scan.of("duration")
+    return [*labelled.by_field.get("main", []), *labelled.unlabelled]
 
 
 def read_emi(scan: Scan) -> EmiQuestion:
-    amounts, _ = _amounts(scan, r"loan|borrow\w*|principal|emi")
-    principal, unclear = _one(amounts, "principal", "loan amount")
-    rate, more = _one(_rates(scan), "annual_rate", "interest rate")
-    months, most = _one(_durations(scan), "months", "loan tenure")
+    principal, unclear = _one_amount(_amounts(scan, r"loan|borrow\w*|principal|emi"), "principal", "loan amount")
+    rate, more = _one_rate(scan, "annual_rate", "interest rate")
+    months, most = _one_duration(scan, "months", "loan tenure")
     return EmiQuestion(
-        principal=principal,  # type: ignore[arg-type]
-        annual_rate=rate,  # type: ignore[arg-type]
-        months=months,  # type: ignore[arg-type]
+        principal=decimal_of(principal) if principal else None,
+        annual_rate=rate,
+        months=months,
         unclear=(*unclear, *more, *most),
     )
 
@@ -62,12 +62,10 @@ def read_emi(scan: Scan) -> EmiQuestion:
 def _growth_inputs(
     scan: Scan, words: str, field: str, what: str
 ) -> tuple[Mention | None, int | None, Decimal | None, list[FollowUp]]:
-    amounts, _ = _amounts(scan, words)
-    amount, unclear = _one(amounts, field, what)
-    chosen = next((m for m in amounts if m.value == amount), None) if amount is not None else None
-    rate, more = _one(_rates(scan), "annual_return", "expected return")
-    months, most = _one(_durations(scan), "months", "investment period")
-    return chosen, months, rate, [*unclear, *more, *most]  # type: ignore[return-value]
+    amount, unclear = _one_amount(_amounts(scan, words), field, what)
+    rate, more = _one_rate(scan, "annual_return", "expected return")
+    months, most = _one_duration(scan, "months", "investment period")
+    return amount, months, rate, [*unclear, *more, *most]
 
 
 def read_sip(scan: Scan) -> SipQuestion:
@@ -75,7 +73,7 @@ def read_sip(scan: Scan) -> SipQuestion:
         scan, r"\bsips?\b|invest\w*|monthly|per month|a month", "monthly", "monthly SIP amount"
     )
     assumptions = []
-    monthly = amount.value if amount is not None else None
+    monthly = decimal_of(amount) if amount is not None else None
     if amount is not None and amount.period == "year":
         monthly = None
         unclear.append(
@@ -88,7 +86,7 @@ def read_sip(scan: Scan) -> SipQuestion:
     elif amount is not None and amount.period is None:
         assumptions.append(Assumption("monthly", f"{format_inr(amount.value)} is taken as a monthly SIP."))
     return SipQuestion(
-        monthly=monthly,  # type: ignore[arg-type]
+        monthly=monthly,
         months=months,
         annual_return=rate,
         assumptions=tuple(assumptions),
@@ -101,7 +99,7 @@ def read_lump_sum(scan: Scan) -> LumpSumQuestion:
         scan, r"lump ?sum|one[- ]time|invest\w*|deposit\w*|put", "amount", "amount to invest"
     )
     return LumpSumQuestion(
-        amount=amount.value if amount is not None else None,  # type: ignore[arg-type]
+        amount=decimal_of(amount) if amount is not None else None,
         months=months,
         annual_return=rate,
         unclear=tuple(unclear),
@@ -109,30 +107,29 @@ def read_lump_sum(scan: Scan) -> LumpSumQuestion:
 
 
 def read_ppf(scan: Scan) -> PpfQuestion:
-    amounts, _ = _amounts(scan, r"\bppf\b|deposit\w*|invest\w*|put|contribut\w*")
-    amount, unclear = _one(amounts, "yearly_deposit", "yearly deposit")
-    chosen = next((m for m in amounts if m.value == amount), None)
+    amounts = _amounts(scan, r"\bppf\b|deposit\w*|invest\w*|put|contribut\w*")
+    chosen, unclear = _one_amount(amounts, "yearly_deposit", "yearly deposit")
     assumptions: list[Assumption] = []
     yearly: Decimal | None = None
-    if chosen is not None and isinstance(chosen.value, Decimal):
-        yearly = chosen.value * 12 if chosen.period == "month" else chosen.value
+    if chosen is not None:
+        yearly = per_year(decimal_of(chosen), chosen.period)
         if chosen.period == "month":
             assumptions.append(
                 Assumption("yearly_deposit", f"{format_inr(chosen.value)} a month is {format_inr(yearly)} a year.")
             )
-    months, more = _one(_durations(scan), "years", "number of years")
+    months, more = _one_duration(scan, "years", "number of years")
     years = 15
     if months is None and not more:
         assumptions.append(Assumption("years", "PPF matures after 15 full financial years, so this is for 15 years."))
-    elif isinstance(months, int):
+    elif months is not None:
         if months % 12:
             more.append(FollowUp("years", "PPF runs in whole years: for how many years?"))
         years = months // 12 or 15
-    rate, most = _one(_rates(scan), "rate", "interest rate")
+    rate, most = _one_rate(scan, "rate", "interest rate")
     return PpfQuestion(
         yearly_deposit=yearly,
         years=years,
-        rate=rate,  # type: ignore[arg-type]
+        rate=rate,
         assumptions=tuple(assumptions),
         unclear=(*unclear, *more, *most),
     )
