@@ -252,6 +252,11 @@ COMPLETE = [
         {"state": "Manipur"},
     ),
     (
+        "Do I need goods and services tax registration for my shop in Kerala?",
+        GstRegistrationQuestion,
+        {"supply": "goods", "state": "Kerala"},  # GST's own name says nothing of what is supplied
+    ),
+    (
         "What is the GST registration threshold for goods in Telangana?",
         GstRegistrationQuestion,
         {"supply": "goods", "state": "Telangana", "turnover": None},

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Scan, per_year
+from finucity.finance.reading.amounts import Scan, decimal_of, per_year
 from finucity.finance.reading.context import Field, label, which_of
 from finucity.finance.reading.questions import Assumption, FollowUp, GstQuestion, GstRegistrationQuestion
 
@@ -48,13 +49,12 @@ _BOTH_RE = re.compile(r"\b(?:goods and services|both goods|goods as well as serv
 
 def read_gst(scan: Scan) -> GstQuestion:
     labelled = label(scan, (Field("amount", r"\bgst\b|price|amount|bill|invoice|value|cost|mrp|on\b"),))
-    amounts = [*labelled.by_field.get("amount", []), *labelled.unlabelled]
-    values = sorted({m.value for m in amounts}, key=str)
+    values = sorted({decimal_of(m) for m in [*labelled.by_field.get("amount", []), *labelled.unlabelled]})
     unclear: list[FollowUp] = []
     amount = values[0] if len(values) == 1 else None
     if len(values) > 1:
-        unclear.append(FollowUp("amount", f"Which amount should GST be worked out on: {which_of(values)}?"))  # type: ignore[arg-type]
-    rates = sorted({m.value for m in scan.of("percent")}, key=str)
+        unclear.append(FollowUp("amount", f"Which amount should GST be worked out on: {which_of(values)}?"))
+    rates = sorted({decimal_of(m) for m in scan.of("percent")})
     rate = rates[0] if len(rates) == 1 else None
     if len(rates) > 1:
         unclear.append(FollowUp("rate", "Your question gives more than one rate: which GST rate applies?"))
@@ -65,13 +65,13 @@ def read_gst(scan: Scan) -> GstQuestion:
         assumptions.append(
             Assumption(
                 "inclusive",
-                f'{format_inr(amount)} is taken as the price before GST; say "inclusive" if it already includes GST.',  # type: ignore[arg-type]
+                f'{format_inr(amount)} is taken as the price before GST; say "inclusive" if it already includes GST.',
             )
         )
     intra = True if _INTRA_RE.search(text) else False if _INTER_RE.search(text) else None
     return GstQuestion(
-        amount=amount,  # type: ignore[arg-type]
-        rate=rate,  # type: ignore[arg-type]
+        amount=amount,
+        rate=rate,
         inclusive=inclusive,
         intra_state=intra,
         assumptions=tuple(assumptions),
@@ -88,25 +88,22 @@ def state_in(text: str) -> str | None:
     return _STATE_ALIASES.get(name) or next(s for s in STATES if s.lower() == name)
 
 
+def _supply(text: str) -> Literal["goods", "services", "both"] | None:
+    text = re.sub(r"goods (?:and|&) services tax", "gst", text)
+    goods, services = _GOODS_RE.search(text), _SERVICES_RE.search(text)
+    if _BOTH_RE.search(text) or (goods and services):
+        return "both"
+    return "goods" if goods else "services" if services else None
+
+
 def read_gst_registration(scan: Scan) -> GstRegistrationQuestion:
-    text = scan.text
-    supply = (
-        "both"
-        if _BOTH_RE.search(text)
-        or (_GOODS_RE.search(text) and _SERVICES_RE.search(text.replace("goods and services tax", "")))
-        else "goods"
-        if _GOODS_RE.search(text)
-        else "services"
-        if _SERVICES_RE.search(text)
-        else None
-    )
-    amounts = sorted({per_year(m.value, m.period) for m in scan.of("amount")}, key=str)  # type: ignore[arg-type]
+    amounts = sorted({per_year(decimal_of(m), m.period) for m in scan.of("amount")})
     unclear = []
     if len(amounts) > 1:
-        unclear.append(FollowUp("turnover", f"Which is your yearly turnover: {which_of(amounts)}?"))  # type: ignore[arg-type]
+        unclear.append(FollowUp("turnover", f"Which is your yearly turnover: {which_of(amounts)}?"))
     return GstRegistrationQuestion(
-        supply=supply,  # type: ignore[arg-type]
-        state=state_in(text),
-        turnover=amounts[0] if len(amounts) == 1 else None,  # type: ignore[arg-type]
+        supply=_supply(scan.text),
+        state=state_in(scan.text),
+        turnover=amounts[0] if len(amounts) == 1 else None,
         unclear=tuple(unclear),
     )
