@@ -6,9 +6,10 @@ import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from finucity.finance.dates import format_date
-from finucity.finance.reading.amounts import Scan
+from finucity.finance.reading.amounts import Mention, Scan, decimal_of
 from finucity.finance.reading.context import Field, label, which_of
 from finucity.finance.reading.questions import Asset, Assumption, CapitalGainsQuestion, FollowUp
 from finucity.finance.reading.timing import StatedDate
@@ -74,10 +75,11 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
     prices = label(scan, _PRICE_FIELDS)
     values: dict[str, Decimal | None] = {}
     for name in ("buy_price", "sell_price", "gain", "loss"):
-        stated = sorted({m.value for m in prices.by_field.get(name, [])}, key=str)
-        values[name] = stated[0] if len(stated) == 1 else None  # type: ignore[assignment]
+        stated = sorted({decimal_of(m) for m in prices.by_field.get(name, [])})
+        values[name] = stated[0] if len(stated) == 1 else None
         if len(stated) > 1:
-            unclear.append(FollowUp(name, f"Which amount is the {name.replace('_', ' ')}: {which_of(stated)}?"))  # type: ignore[arg-type]
+            what = name.replace("_", " ")
+            unclear.append(FollowUp(name, f"Which amount is the {what}: {which_of(stated)}?"))
     gain = values["gain"]
     if values["loss"] is not None:
         gain = -values["loss"]
@@ -85,9 +87,9 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
         unclear.append(
             FollowUp(
                 "prices",
-                f"What is {which_of([m.value for m in prices.unlabelled])} in your question: the price you paid, "
-                "the sale price, or the gain?",
-            )  # type: ignore[misc]
+                f"What is {which_of([decimal_of(m) for m in prices.unlabelled])} in your question: the price "
+                "you paid, the sale price, or the gain?",
+            )
         )
     dates = label(scan, _DATE_FIELDS, kinds=("date",))
     bought = _single_date(dates.by_field.get("bought", []))
@@ -104,7 +106,9 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
     holding_months = durations[0] if len(set(durations)) == 1 else None
     if len(set(durations)) > 1:
         unclear.append(FollowUp("holding_months", "How long did you hold it?"))
-    term = "long" if _LONG_RE.search(scan.text) else "short" if _SHORT_RE.search(scan.text) else None
+    term: Literal["long", "short"] | None = (
+        "long" if _LONG_RE.search(scan.text) else "short" if _SHORT_RE.search(scan.text) else None
+    )
     assumptions = []
     if sold is None:
         sold = StatedDate(today, today)
@@ -117,12 +121,12 @@ def read_capital_gains(scan: Scan, today: date) -> CapitalGainsQuestion:
         buy_price=values["buy_price"],
         sell_price=values["sell_price"],
         gain=gain,
-        term=term,  # type: ignore[arg-type]
+        term=term,
         assumptions=tuple(assumptions),
         unclear=tuple(unclear),
     )
 
 
-def _single_date(mentions: list) -> StatedDate | None:  # type: ignore[type-arg]
+def _single_date(mentions: list[Mention]) -> StatedDate | None:
     found = {m.value for m in mentions if isinstance(m.value, StatedDate)}
     return found.pop() if len(found) == 1 else None

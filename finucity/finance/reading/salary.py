@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from finucity.finance.dates import financial_year
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Scan
+from finucity.finance.reading.amounts import Mention, Scan, decimal_of
 from finucity.finance.reading.context import Field, label, which_of
 from finucity.finance.reading.questions import Assumption, FollowUp, GratuityQuestion, HraQuestion
 from finucity.finance.reading.timing import parse_financial_year
@@ -80,7 +80,9 @@ def read_hra(scan: Scan, today: date) -> HraQuestion:
     basic, da = yearly("basic_da") or yearly("basic"), yearly("da")
     if labelled.unlabelled:
         unclear.append(
-            FollowUp("unlabelled", f"What is {which_of([m.value for m in labelled.unlabelled])} in your question?")  # type: ignore[misc]
+            FollowUp(
+                "unlabelled", f"What is {which_of([decimal_of(m) for m in labelled.unlabelled])} in your question?"
+            )
         )
     city, metro = city_in(scan.text)
     year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None)
@@ -125,25 +127,24 @@ def read_gratuity(scan: Scan) -> GratuityQuestion:
     salaries = [*labelled.by_field.get("salary", []), *labelled.unlabelled]
     unclear: list[FollowUp] = []
     assumptions: list[Assumption] = []
-    values = sorted({m.value for m in salaries}, key=str)
+    values = sorted({decimal_of(m) for m in salaries})
     salary: Decimal | None = None
     if len(values) == 1:
         mention = salaries[0]
-        assert isinstance(mention.value, Decimal)
-        salary = mention.value
+        salary = decimal_of(mention)
         if mention.period == "year":
-            salary = mention.value / 12
+            salary = salary / 12
             assumptions.append(
                 Assumption("last_drawn_salary", f"{format_inr(mention.value)} a year is {format_inr(salary)} a month.")
             )
     elif len(values) > 1:
         # "basic 40k and DA 10k": the salary for gratuity is the two together.
         if _basic_and_da(scan.text) and len(values) == 2:
-            salary = sum(values, Decimal(0))  # type: ignore[arg-type]
+            salary = sum(values, Decimal(0))
         else:
             unclear.append(
                 FollowUp("last_drawn_salary", f"Which is your last monthly basic plus DA: {which_of(values)}?")
-            )  # type: ignore[arg-type]
+            )
     durations = sorted({m.value for m in scan.of("duration") if isinstance(m.value, int)})
     service = durations[0] if len(durations) == 1 else None
     if len(durations) > 1:
