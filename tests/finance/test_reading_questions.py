@@ -75,6 +75,21 @@ COMPLETE = [
     ("what is 5% gst of 1050 inclusive", GstQuestion, {"amount": 1_050, "rate": 5, "inclusive": True}),
     ("ppf 5000 monthly", PpfQuestion, {"yearly_deposit": 60_000}),
     (
+        "salary 15 lakh, 80D: self 25k, parents 50k (senior citizens), old regime",
+        TAX,
+        {"section_80d_self": 25_000, "section_80d_parents": 50_000, "parents_senior": True},
+    ),
+    (
+        "salary 15 lakh, old regime, parents' health insurance 20k, my parents are below 60",
+        TAX,
+        {"section_80d_parents": 20_000, "parents_senior": False},
+    ),
+    (
+        "tax on 15 lakh salary with mediclaim premium of 18,000 for me and my wife, old regime",
+        TAX,
+        {"section_80d_self": 18_000, "section_80d_parents": None},
+    ),
+    (
         "I pay 2 lakh interest on my home loan and earn 20 lakh salary; old or new?",
         TAX,
         {"salary": 20 * L, "home_loan_interest": 2 * L, "regime": Regime.COMPARE},

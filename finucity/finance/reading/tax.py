@@ -131,13 +131,19 @@ def _field(name: str) -> Field:
     return next(f for f in FIELDS if f.name == name)
 
 
-def _split_80d(labelled: Labelled) -> dict[str, Decimal]:
+def _split_80d(labelled: Labelled, leftovers: list[Mention], masked: str) -> dict[str, Decimal]:
+    """80D amounts for self and for parents. Once the question speaks of 80D, an amount alone in a
+    clause with "parents" or "self" ("80D: self 25k, parents 50k") is one too; it leaves `leftovers`."""
+    mentions = list(labelled.by_field.get("section_80d", []))
+    if mentions or re.search(_field("section_80d").words, masked):
+        for mention in list(leftovers):
+            if re.search(rf"\b(?:{_PARENT}|self|myself|spouse|family)\b", labelled.clause_of(mention)):
+                leftovers.remove(mention)
+                mentions.append(mention)
     split: dict[str, Decimal] = {}
-    for mention in labelled.by_field.get("section_80d", []):
+    for mention in mentions:
         who = "section_80d_parents" if re.search(_PARENT, labelled.clause_of(mention)) else "section_80d_self"
-        assert isinstance(mention.value, Decimal)
-        yearly = mention.value * 12 if mention.period == "month" else mention.value
-        split[who] = split.get(who, Decimal(0)) + yearly
+        split[who] = split.get(who, Decimal(0)) + _yearly(mention)
     return split
 
 
@@ -149,6 +155,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     unclear: list[FollowUp] = []
     incomes = {name: list(labelled.by_field.get(name, [])) for name in _INCOME_FIELDS}
     leftovers = list(labelled.unlabelled)
+    health = _split_80d(labelled, leftovers, scan.masked)
     everywhere = _kind_everywhere(scan.masked)
     if not any(incomes.values()) and len(leftovers) == 1:
         incomes[everywhere or "unclassified_income"] = [leftovers.pop()]
@@ -182,7 +189,7 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         "hra_exemption": labelled.total("hra_exemption"),
         "other_deductions": labelled.total("other_deductions"),
     }
-    deductions |= _split_80d(labelled)
+    deductions |= health
     for mention in labelled.by_field.get("hra_plain", []):
         unclear.append(
             FollowUp(
