@@ -432,6 +432,7 @@ INCOMPLETE = [
     ("lump sum 1 lakh at 12%", LumpSumQuestion, ["months"]),
     ("emi for 50 lakh at 8.5% for 20 years or 25 years", EmiQuestion, ["months"]),
     ("invest 1 lakh every year for 10 years at 12%", SipQuestion, ["monthly"]),  # recurring, so not a lump sum
+    ("EMI of 25k a month at 9% for 20 years", EmiQuestion, ["principal"]),  # an instalment is not the loan
     ("what is the rebate under 87a for income of 12 lakh", TAX, ["income_kind"]),
     ("Tax on 10 lakh for someone aged 85, old regime", TAX, ["income_kind"]),
     ("tax on ltcg of 2 lakh from mutual funds", CapitalGainsQuestion, ["asset"]),
@@ -474,6 +475,7 @@ NOT_CALCULATIONS = [
     "how to save tax",
     "Is gratuity taxable?",
     "hello",
+    "I can pay an EMI of 20k a month at 9% for 20 years, how much loan can I get?",  # eligibility
     "Can I invest ₹1,50,000 in PPF?",  # the limit, not a projection
     "What is the GST registration limit for services?",  # the topic lists every state's
     "What is the rebate under 87A?",

@@ -39,6 +39,9 @@ _GAINS_RE = re.compile(
 _HRA_RE = re.compile(r"\bhra\b|house rent allowance")
 _HRA_CALC_RE = re.compile(r"\brent\b|\bbasic\b|\bexempt\w*")
 _EMI_RE = re.compile(r"\bemi\b|\bemis\b|equated monthly")
+_LOAN_SIZE_RE = re.compile(
+    r"how much (?:loan|(?:can|could|should) i (?:borrow|get))|loan eligibility|eligible for (?:a )?loan|afford"
+)
 _LOAN_RE = re.compile(r"\bloans?\b|\bborrow\w*|\bmortgage\b")
 _TAX_RE = re.compile(
     r"\btax(?:es)?\b|\btax liability\b|\bregimes?\b|\btds\b|\brebate\b|\b87a\b"
@@ -103,6 +106,8 @@ def read_question(text: str, today: date) -> AnyQuestion | None:
     )
     if _HRA_RE.search(words) and _HRA_CALC_RE.search(words) and (money or asks_figure) and not tax_with_hra:
         return read_hra(found, today)
+    if _LOAN_SIZE_RE.search(words):
+        return None  # "how much loan can I get?": eligibility, which no calculator here reads
     if _EMI_RE.search(words) and (numbers or asks_figure):
         return read_emi(found)
     is_tax = _TAX_RE.search(words) and _INCOME_RE.search(words)

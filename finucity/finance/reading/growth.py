@@ -48,7 +48,17 @@ def _amounts(scan: Scan, words: str) -> list[Mention]:
 
 
 def read_emi(scan: Scan) -> EmiQuestion:
-    principal, unclear = _one_amount(_amounts(scan, r"loan|borrow\w*|principal|emi"), "principal", "loan amount")
+    amounts = _amounts(scan, r"loan|borrow\w*|principal|emi")
+    # "an EMI of 20k a month" is an instalment, never the loan.
+    instalments = [m for m in amounts if m.period == "month"]
+    principal, unclear = _one_amount([m for m in amounts if m.period != "month"], "principal", "loan amount")
+    if instalments and principal is None:
+        unclear.append(
+            FollowUp(
+                "principal",
+                f"{which_of([decimal_of(m) for m in instalments])} a month is an instalment: how much is the loan?",
+            )
+        )
     rate, more = _one_rate(scan, "annual_rate", "interest rate")
     months, most = _one_duration(scan, "months", "loan tenure")
     return EmiQuestion(
