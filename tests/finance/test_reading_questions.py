@@ -433,6 +433,9 @@ INCOMPLETE = [
     ("emi for 50 lakh at 8.5% for 20 years or 25 years", EmiQuestion, ["months"]),
     ("invest 1 lakh every year for 10 years at 12%", SipQuestion, ["monthly"]),  # recurring, so not a lump sum
     ("EMI of 25k a month at 9% for 20 years", EmiQuestion, ["principal"]),  # an instalment is not the loan
+    ("tax on 18 lakh salary with 80C, old regime", TAX, ["section_80c"]),
+    ("tax on 18 lakh salary with home loan interest", TAX, ["home_loan_interest"]),
+    ("tax on 18 lakh salary with 80C 1.5 lakh and health insurance, which regime?", TAX, ["section_80d"]),
     ("what is the rebate under 87a for income of 12 lakh", TAX, ["income_kind"]),
     ("Tax on 10 lakh for someone aged 85, old regime", TAX, ["income_kind"]),
     ("tax on ltcg of 2 lakh from mutual funds", CapitalGainsQuestion, ["asset"]),
@@ -495,6 +498,20 @@ def test_defaults_are_said_not_hidden():
     assert read.regime == Regime.NEW and read.financial_year == "2026-27" and read.age_band == AgeBand.BELOW_60
     assert {a.field for a in read.assumptions} == {"regime", "financial_year", "age_band"}
     assert "default" in next(a.text for a in read.assumptions if a.field == "regime")
+
+
+def test_the_default_regime_cites_the_act_of_its_year():
+    texts = {
+        year: next(a.text for a in read_question(f"tax on 18 lakh salary FY {year}", TODAY).assumptions)
+        for year in ("2025-26", "2026-27")
+    }
+    assert "115BAC" in texts["2025-26"]
+    assert "section 202 of the Income-tax Act, 2025" in texts["2026-27"]
+
+
+def test_a_deduction_named_in_the_new_regime_is_not_asked_about():
+    read = read_question("tax on 18 lakh salary, is 80C allowed in the new regime?", TODAY)
+    assert read.regime == Regime.NEW and read.missing() == []
 
 
 def test_a_stated_regime_year_and_age_are_not_assumptions():

@@ -213,7 +213,19 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     regime = _regime(text)
     year = next((m.value for m in scan.of("fy") if isinstance(m.value, str)), None) or parse_financial_year(text, today)
     assumptions: list[Assumption] = []
+    if year is None:
+        year = financial_year(today)
+        assumptions.append(Assumption("financial_year", f"This is for the current financial year, FY {year}."))
+    unpriced = [
+        name
+        for name, words in _CLAIMED_WORDS.items()
+        if re.search(words, scan.masked)
+        and deductions.get(name) is None
+        and not _claimed_in_full(name, full)
+        and not (name == "section_80d" and health)  # stated, for self or for parents
+    ]
     old_only_stated = any(deductions.get(name) is not None for name in _OLD_ONLY) or bool(full - {"80ccd(2)"})
+    old_only_stated = old_only_stated or bool(unpriced)
     if regime is None:
         if old_only_stated:
             regime = Regime.COMPARE
@@ -229,13 +241,12 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
             assumptions.append(
                 Assumption(
                     "regime",
-                    "You did not say which regime, so this is the new regime, the default by law (section "
-                    '115BAC(1A)); say "old regime" for the other.',
+                    "You did not say which regime, so this is the new regime, the default by law "
+                    f'({_default_regime_section(year)}); say "old regime" for the other.',
                 )
             )
-    if year is None:
-        year = financial_year(today)
-        assumptions.append(Assumption("financial_year", f"This is for the current financial year, FY {year}."))
+    if regime != Regime.NEW:
+        unclear.extend(FollowUp(name, f"How much do you claim {_CLAIM_LABELS[name]}?") for name in unpriced)
     if band is None:
         band = AgeBand.BELOW_60
         assumptions.append(Assumption("age_band", "This assumes you are below 60; tell me your age if you are older."))
@@ -256,6 +267,30 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         stated=frozenset({"income"}) if any(incomes.values()) else frozenset(),
         **deductions,
     )
+
+
+# A deduction named with no amount is asked about (old regime or comparison), unless claimed in full.
+_CLAIMED_WORDS = {
+    "section_80c": r"\b80c\b",
+    "section_80d": r"\b80d\b|health insurance|mediclaim",
+    "section_80ccd_1b": r"80ccd\(1b\)",
+    "home_loan_interest": r"24\(b\)|(?:home|housing) loan interest"
+    r"|interest (?:on|for) (?:my |the )?(?:home|housing) loan",
+}
+_CLAIM_LABELS = {
+    "section_80c": "under section 80C (PPF, ELSS, EPF, life insurance and the like) in the year",
+    "section_80d": "for health insurance under section 80D, for yourself and for your parents",
+    "section_80ccd_1b": "under section 80CCD(1B) for your own NPS contribution",
+    "home_loan_interest": "as home loan interest in the year",
+}
+
+
+def _claimed_in_full(name: str, full: frozenset[str]) -> bool:
+    return {"section_80c": "80c", "section_80d": "80d", "section_80ccd_1b": "80ccd(1b)"}.get(name, "24(b)") in full
+
+
+def _default_regime_section(year: str) -> str:
+    return "section 202 of the Income-tax Act, 2025" if year >= "2026-27" else "section 115BAC(1A)"
 
 
 def _yearly(mention: Mention) -> Decimal:
