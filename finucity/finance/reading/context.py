@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Period, Scan, per_year
+from finucity.finance.reading.amounts import Mention, Period, Scan, decimal_of, per_year
 
 _MARKER_RE = re.compile(r"⟦(\d+)⟧")
 _BOUNDARY_RE = re.compile(
@@ -58,8 +58,7 @@ class Labelled:
 
 
 def _value(mention: Mention, yearly: bool) -> Decimal:
-    assert isinstance(mention.value, Decimal)
-    return per_year(mention.value, mention.period) if yearly else mention.value
+    return per_year(decimal_of(mention), mention.period) if yearly else decimal_of(mention)
 
 
 def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amount",)) -> Labelled:
