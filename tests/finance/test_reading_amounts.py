@@ -120,6 +120,12 @@ def test_two_amounts_joined_by_and_stay_two():
     assert find_amounts("salary 12 lakh and 50k FD interest") == [Decimal(1_200_000), Decimal(50_000)]
 
 
+def test_a_number_in_words_after_and_keeps_the_and():
+    found = scan("salary twelve lakh and one lakh in PPF")
+    assert [m.value for m in found.of("amount")] == [Decimal(1_200_000), Decimal(100_000)]
+    assert " and " in found.masked
+
+
 def test_small_bare_numbers_are_not_money_but_marked_ones_are():
     assert find_amounts("I have 2 kids") == []
     assert find_amounts("Rs 50 and ₹20") == [Decimal(50), Decimal(20)]

@@ -155,37 +155,42 @@ def scan(text: str) -> Scan:
     """Find every figure in `text`; see the module docstring."""
     text = normalize(text)
     found: list[Mention] = []
+    taken = bytearray(len(text) + 1)
 
     def free(start: int, end: int) -> bool:
-        return not any(start < m.end and m.start < end for m in found)
+        return not any(taken[start:end])
+
+    def add(mention: Mention) -> None:
+        found.append(mention)
+        taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
 
     for start, end, fy in find_financial_years(text):
-        found.append(Mention("fy", fy, start, end))
+        add(Mention("fy", fy, start, end))
     for start, end, stated in find_dates(text):
         if free(start, end):
-            found.append(Mention("date", stated, start, end))
+            add(Mention("date", stated, start, end))
     for pattern, owner in _AGE_RES:
         for match in pattern.finditer(text):
             age = int(match[1])
             if 18 <= age <= 120 and free(match.start(1), match.end()):
-                found.append(Mention("age", age, match.start(1), match.end(), owner=owner))
+                add(Mention("age", age, match.start(1), match.end(), owner=owner))
     for match in _DURATION_RE.finditer(text):
         if free(match.start(), match.end()):
             if match["months"]:
                 months = Decimal(match["months"])
             else:
                 months = Decimal(match["years"]) * 12 + Decimal(match["extra"] or 0)
-            found.append(Mention("duration", int(months), match.start(), match.end()))
+            add(Mention("duration", int(months), match.start(), match.end()))
     for match in _PERCENT_RE.finditer(text):
         if free(match.start(), match.end()):
-            found.append(Mention("percent", Decimal(match[1]), match.start(), match.end()))
+            add(Mention("percent", Decimal(match[1]), match.start(), match.end()))
     for match in _AMOUNT_RE.finditer(text):
         if not free(match.start(), match.end()):
             continue
         value = _amount_value(match)
         plain = not (match["cur"] or match["unit"] or match["tail"] or "," in match["number"])
         kind: Kind = "number" if plain and value < 100 else "amount"
-        found.append(Mention(kind, value, match.start(), match.end(), period=_period(text, match)))
+        add(Mention(kind, value, match.start(), match.end(), period=_period(text, match)))
     found.sort(key=lambda m: m.start)
     masked, cursor = [], 0
     for index, mention in enumerate(found):

@@ -10,13 +10,14 @@ question's one default input takes it.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Period, Scan, per_year
+from finucity.finance.reading.amounts import Mention, Period, Scan, decimal_of, per_year
 
 _MARKER_RE = re.compile(r"⟦(\d+)⟧")
 _BOUNDARY_RE = re.compile(
@@ -58,8 +59,7 @@ class Labelled:
 
 
 def _value(mention: Mention, yearly: bool) -> Decimal:
-    assert isinstance(mention.value, Decimal)
-    return per_year(mention.value, mention.period) if yearly else mention.value
+    return per_year(decimal_of(mention), mention.period) if yearly else decimal_of(mention)
 
 
 def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amount",)) -> Labelled:
@@ -69,16 +69,18 @@ def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amo
     for field in fields:
         for match in re.finditer(field.words, masked):
             words.append((match.start(), match.end(), field))
-    inside_words = [(start, end) for start, end, _ in words]
-    boundaries = [
-        m.start()
-        for m in _BOUNDARY_RE.finditer(masked)
-        if not any(start <= m.start() < end for start, end in inside_words)
-    ]
+    # A boundary inside a field's words ("basic and DA") does not cut the clause.
+    covered = bytearray(len(masked) + 1)
+    for start, end, _ in words:
+        covered[start:end] = b"\x01" * (end - start)
+    boundaries = [m.start() for m in _BOUNDARY_RE.finditer(masked) if not covered[m.start()]]
 
     def clause(position: int) -> int:
-        return sum(1 for b in boundaries if b < position)
+        return bisect.bisect_left(boundaries, position)
 
+    words_in: dict[int, list[tuple[int, int, Field]]] = {}
+    for word in words:
+        words_in.setdefault(clause(word[0]), []).append(word)
     by_field: dict[str, list[Mention]] = {}
     unlabelled: list[Mention] = []
     cuts = [0, *boundaries, len(masked)]
@@ -90,11 +92,9 @@ def label(scan: Scan, fields: Sequence[Field], *, kinds: tuple[str, ...] = ("amo
         here = clause(marker.start())
         clauses[mention.start] = masked[cuts[here] : cuts[here + 1]]
         best: tuple[float, Field] | None = None
-        for start, end, field in words:
-            if clause(start) != here:
-                continue
+        for start, end, field in words_in.get(here, []):
             if end <= marker.start():
-                distance = len(masked[end : marker.start()].split())
+                distance: float = len(masked[end : marker.start()].split())
             elif start >= marker.end():
                 distance = len(masked[marker.end() : start].split()) + 0.5
             else:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from finucity.finance.dates import financial_year
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Scan, decimal_of
+from finucity.finance.reading.amounts import Mention, Period, Scan, decimal_of, per_year
 from finucity.finance.reading.context import Field, label, which_of
 from finucity.finance.reading.questions import Assumption, FollowUp, GratuityQuestion, HraQuestion
 from finucity.finance.reading.timing import parse_financial_year
@@ -64,7 +64,7 @@ def read_hra(scan: Scan, today: date) -> HraQuestion:
         unclear.append(FollowUp("period", "Are these amounts per month or for the whole year?"))
     elif unknown and period is None:
         for mention in unknown:
-            unclear.append(FollowUp("period", f"Is {format_inr(mention.value)} per month or for the whole year?"))
+            unclear.append(FollowUp("period", f"Is {format_inr(decimal_of(mention))} per month or for the whole year?"))
     elif unknown:
         assumptions.append(
             Assumption("period", f"Every amount is taken as per {period}, as you wrote for one of them.")
@@ -107,9 +107,8 @@ def read_hra(scan: Scan, today: date) -> HraQuestion:
 _STATED = {"basic_da": "basic", "da": "basic"}
 
 
-def _per_year(mention: Mention, period: str | None) -> Decimal:
-    assert isinstance(mention.value, Decimal)
-    return mention.value * 12 if (mention.period or period) == "month" else mention.value
+def _per_year(mention: Mention, period: Period | None) -> Decimal:
+    return per_year(decimal_of(mention), mention.period or period)
 
 
 _NOT_COVERED_RE = re.compile(
@@ -135,7 +134,9 @@ def read_gratuity(scan: Scan) -> GratuityQuestion:
         if mention.period == "year":
             salary = salary / 12
             assumptions.append(
-                Assumption("last_drawn_salary", f"{format_inr(mention.value)} a year is {format_inr(salary)} a month.")
+                Assumption(
+                    "last_drawn_salary", f"{format_inr(decimal_of(mention))} a year is {format_inr(salary)} a month."
+                )
             )
     elif len(values) > 1:
         # "basic 40k and DA 10k": the salary for gratuity is the two together.

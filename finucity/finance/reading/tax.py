@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from finucity.finance.dates import financial_year
 from finucity.finance.money import format_inr
-from finucity.finance.reading.amounts import Mention, Scan
+from finucity.finance.reading.amounts import Mention, Scan, decimal_of, per_year
 from finucity.finance.reading.context import Field, Labelled, label
 from finucity.finance.reading.questions import AgeBand, Assumption, FollowUp, IncomeTaxQuestion, Regime
 from finucity.finance.reading.timing import parse_financial_year
@@ -151,7 +151,6 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
     """Every input an income tax question states; see `IncomeTaxQuestion` for the defaults."""
     text = scan.text
     labelled = label(scan, FIELDS)
-    values: dict[str, Decimal | None] = {name: labelled.total(name, yearly=True) for name in _INCOME_FIELDS}
     unclear: list[FollowUp] = []
     incomes = {name: list(labelled.by_field.get(name, [])) for name in _INCOME_FIELDS}
     leftovers = list(labelled.unlabelled)
@@ -167,17 +166,17 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         incomes["salary"] += lpa
         incomes[name] = [m for m in incomes[name] if m not in lpa]
     for mention in leftovers:
-        unclear.append(FollowUp("unlabelled", f"What is {format_inr(mention.value)} in your question for?"))
+        unclear.append(FollowUp("unlabelled", f"What is {format_inr(decimal_of(mention))} in your question for?"))
     values: dict[str, Decimal | None] = {}
     for name, mentions in incomes.items():
         values[name] = sum((_yearly(m) for m in mentions), Decimal(0)) if mentions else None
         for mention in mentions if name in {"salary", "unclassified_income"} else []:
-            if mention.period is None and isinstance(mention.value, Decimal) and mention.value < _ASK_PERIOD_BELOW:
+            if mention.period is None and decimal_of(mention) < _ASK_PERIOD_BELOW:
                 values[name] = None
                 unclear.append(
                     FollowUp(
                         "income_period",
-                        f"Is {format_inr(mention.value)} your income for a month or for the whole year?",
+                        f"Is {format_inr(decimal_of(mention))} your income for a month or for the whole year?",
                     )
                 )
 
@@ -194,8 +193,8 @@ def read_income_tax(scan: Scan, today: date) -> IncomeTaxQuestion:
         unclear.append(
             FollowUp(
                 "hra_exemption",
-                f"Is {format_inr(mention.value)} the HRA your employer pays you (then ask me for the HRA exemption "
-                "with your basic salary, HRA, rent and city), or the HRA exemption you claim?",
+                f"Is {format_inr(decimal_of(mention))} the HRA your employer pays you (then ask me for the HRA "
+                "exemption with your basic salary, HRA, rent and city), or the HRA exemption you claim?",
             )
         )
     if labelled.by_field.get("rent") and deductions["hra_exemption"] is None:
@@ -294,8 +293,7 @@ def _default_regime_section(year: str) -> str:
 
 
 def _yearly(mention: Mention) -> Decimal:
-    assert isinstance(mention.value, Decimal)
-    return mention.value * 12 if mention.period == "month" else mention.value
+    return per_year(decimal_of(mention), mention.period)
 
 
 def _section_field(section: str) -> str:

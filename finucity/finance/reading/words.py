@@ -58,6 +58,7 @@ _MULTIPLIERS = {
 }
 _FILLERS = {"and", "a", "an", "half", "hundred", "quarter"}
 _VOCAB = set(_UNITS) | set(_MULTIPLIERS) | _FILLERS
+_MAX_RUN_WORDS = 12
 
 _UNIT_AFTER_RE = re.compile(r"^\s*(?:years?|yrs?|months?|mths?|percent|per\s*cent|%|pc\b|days?)", re.IGNORECASE)
 
@@ -68,7 +69,8 @@ def numbers_to_digits(text: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(words):
-        run_end = _longest_number_run(words, i) if words[i][0][0].isalpha() else i
+        starts = words[i][0][0].isalpha() and words[i][0].lower() not in {"and", "hundred", *_MULTIPLIERS}
+        run_end = _first_number_end(words, i, _longest_number_run(words, i)) if starts else i
         if run_end > i:
             value, has_multiplier = _value_of([w[0].lower() for w in words[i:run_end] if w[0].strip()])
             rest = text[words[run_end - 1].end() :]
@@ -85,8 +87,10 @@ def _longest_number_run(words: list[re.Match[str]], start: int) -> int:
     """End (exclusive) of the longest run of number words from `start`, or `start`."""
     best = start
     i = start
+    # No number in words needs more than a dozen tokens; the cap keeps long texts linear.
+    last = min(len(words), start + 2 * _MAX_RUN_WORDS)
     seen_number = False
-    while i < len(words):
+    while i < last:
         token = words[i][0]
         if not token.strip() or token.strip() == "-":
             i += 1
@@ -100,6 +104,20 @@ def _longest_number_run(words: list[re.Match[str]], start: int) -> int:
         if seen_number and lowered not in {"and", "a", "an"}:
             best = i
     return best
+
+
+def _first_number_end(words: list[re.Match[str]], start: int, end: int) -> int:
+    """Where the first number of a run ends: "twelve lakh and one lakh" is two numbers, since each
+    part of one number uses a smaller multiplier than the part before it."""
+    last_multiplier: int | None = None
+    after_last = end
+    for k in range(start, end):
+        token = words[k][0].lower()
+        if token in _MULTIPLIERS:
+            if last_multiplier is not None and _MULTIPLIERS[token] >= last_multiplier:
+                return after_last
+            last_multiplier, after_last = _MULTIPLIERS[token], k + 1
+    return end
 
 
 def _value_of(tokens: list[str]) -> tuple[Decimal | None, bool]:
