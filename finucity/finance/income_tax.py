@@ -218,7 +218,7 @@ def income_tax(regime: str = "new", **case_fields) -> Calculation:
     name = rules.regime(regime).label
     return Calculation(
         kind="income_tax",
-        title=f"Income tax, {name.lower()}, {rules.year_label}",
+        title=f"Income tax, {name[:1].lower()}{name[1:]}, {rules.year_label}",
         inputs=_inputs(case, rules, regime),
         figures={
             "Tax payable": worked.payable,
