@@ -6,12 +6,19 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_admin import _sign_in, admin_account  # noqa: F401  (a fixture)
+from tests.browser.admin_people import make_admin
+from tests.browser.test_admin import _sign_in
 from tests.browser.test_chat_flow import ask, conversation_id, wait_for_answer
 
 VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def admin_account(live_server) -> tuple[str, str]:
+    return make_admin(live_server)
 
 
 def _owner_page(browser, live_server, sign_in, email: str) -> Page:
@@ -37,7 +44,7 @@ def test_the_owners_idle_tab_shows_the_deleted_conversation_gone(
     new_account,
     sign_in,
     admin_account,
-    live_server,  # noqa: F811
+    live_server,
 ):
     owner_email, _, _ = new_account("Nisha Verma")
     owner = _owner_page(browser, live_server, sign_in, owner_email)
@@ -69,7 +76,7 @@ def test_the_owners_tab_on_another_conversation_loses_it_from_the_sidebar(
     new_account,
     sign_in,
     admin_account,
-    live_server,  # noqa: F811
+    live_server,
 ):
     owner_email, _, _ = new_account("Arjun Nair")
     owner = _owner_page(browser, live_server, sign_in, owner_email)
@@ -99,7 +106,7 @@ def test_a_streaming_answer_ends_and_the_owners_tab_shows_the_conversation_gone(
     new_account,
     sign_in,
     admin_account,
-    live_server,  # noqa: F811
+    live_server,
 ):
     owner_email, _, _ = new_account("Farah Khan")
     owner = _owner_page(browser, live_server, sign_in, owner_email)

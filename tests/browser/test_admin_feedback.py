@@ -6,11 +6,18 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_admin import _sign_in, admin_account  # noqa: F401  (a fixture)
+from tests.browser.admin_people import make_admin
+from tests.browser.test_admin import _sign_in
 from tests.browser.test_chat_flow import ask, wait_for_answer
 from tests.browser.test_feedback_in_chat import _thumbs
+
+
+@pytest.fixture
+def admin_account(live_server) -> tuple[str, str]:
+    return make_admin(live_server)
 
 
 def _thumbs_down_on_overview(page: Page) -> int:
@@ -37,7 +44,7 @@ def test_a_thumbs_down_with_a_comment_reaches_the_admin(
     new_account,
     sign_in,
     admin_account,
-    live_server,  # noqa: F811
+    live_server,
 ):
     admin = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800}).new_page()
     _sign_in(admin, sign_in, admin_account[0])

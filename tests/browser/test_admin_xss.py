@@ -9,9 +9,11 @@ import io
 import json
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_admin import _sign_in, admin_account  # noqa: F401  (a fixture)
+from tests.browser.admin_people import make_admin
+from tests.browser.test_admin import _sign_in
 from tests.browser.test_chat_flow import ask, wait_for_answer
 
 IMG = "<img src=x onerror=window.__xss=1>"
@@ -30,6 +32,11 @@ INJECTED = """() => ({
 NOTHING = {"xss": None, "handlers": 0, "images": 0, "scripts": 0, "javascriptLinks": 0}
 
 
+@pytest.fixture
+def admin_account(live_server) -> tuple[str, str]:
+    return make_admin(live_server)
+
+
 def assert_inert(page: Page, dialogs: list[str], where: str) -> None:
     assert page.evaluate(INJECTED) == NOTHING, where
     assert not dialogs, f"{where}: a dialog fired: {dialogs}"
@@ -41,7 +48,7 @@ def test_markup_from_users_stays_text_in_every_admin_view_and_export(
     new_account,
     sign_in,
     admin_account,
-    live_server,  # noqa: F811
+    live_server,
 ):
     marker = uuid.uuid4().hex[:8]
     name = f'=HYPERLINK("http://evil.example") {IMG}'
