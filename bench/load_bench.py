@@ -217,8 +217,9 @@ def worker_pids(root: int) -> list[int]:
     return sorted(found)
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    path = f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat"
+    fields = Path(path).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
@@ -233,6 +234,10 @@ class Served:
 
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.workers())
+
+    def loop_cpu(self) -> float:
+        """CPU of the workers' main threads (the event loops), without SQLite's threads."""
+        return sum(cpu_seconds(pid, pid) for pid in self.workers())
 
 
 def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 900) -> None:
@@ -478,11 +483,12 @@ def summarize(results: list[StreamResult], wall: float) -> dict:
 
 
 def measure(served: Served, tokens: list, answer_tokens: int, timeout: float) -> dict:
-    cpu_before = served.cpu()
+    cpu_before, loop_before = served.cpu(), served.loop_cpu()
     results, wall = asyncio.run(_load(served.url, tokens, answer_tokens, timeout))
     time.sleep(0.5)  # the final saves after the last byte
     row = summarize(results, wall)
     row["cpu"] = served.cpu() - cpu_before
+    row["loop_cpu"] = served.loop_cpu() - loop_before
     return row
 
 
@@ -536,7 +542,7 @@ def print_profile(path: Path, top: int = 15) -> None:
         frames = [f for f in frames if not f.startswith(("process ", "thread "))]
         if not frames:
             continue
-        if frames[0].startswith(("_bootstrap (threading", "_connection_worker_thread", "_worker (concurrent")):
+        if any(f.startswith(("Thread._bootstrap ", "_connection_worker_thread ")) for f in frames[:3]):
             threads += n  # aiosqlite's threads running SQLite, reported apart
             continue
         samples += n
@@ -627,13 +633,14 @@ def main() -> int:
                         if not args.no_cpu:
                             with profiling(app, args.profile, label.replace(" ", "-") + "-starts"):
                                 starts = measure(app, secrets[users : 2 * users], 1, args.timeout)
-                            per_start = starts["cpu"] / users
-                            per_chunk = (row["cpu"] - starts["cpu"]) / (users * (TOKENS - 1))
-                            print(
-                                f"|   worker CPU: {row['cpu']:.2f} s for {users} x {TOKENS} tokens, "
-                                f"{starts['cpu']:.2f} s for {users} x 1 token -> "
-                                f"{per_start * 1000:.2f} ms per start, {per_chunk * 1e6:.0f} us per chunk"
-                            )
+                            for key, what in (("cpu", "worker CPU"), ("loop_cpu", "event-loop thread")):
+                                per_start = starts[key] / users
+                                per_chunk = (row[key] - starts[key]) / (users * (TOKENS - 1))
+                                print(
+                                    f"|   {what}: {row[key]:.2f} s for {users} x {TOKENS} tokens, "
+                                    f"{starts[key]:.2f} s for {users} x 1 token -> "
+                                    f"{per_start * 1000:.2f} ms per start, {per_chunk * 1e6:.0f} us per chunk"
+                                )
                         sys.stdout.flush()
     return 0
 
