@@ -621,6 +621,10 @@ def main() -> int:
                     for users in args.users:
                         floor = measure(relay, [None] * users, TOKENS, args.timeout)
                         print_row(f"floor (bare relay), {users}", floor)
+                        print(
+                            f"|   relay worker CPU: {floor['cpu']:.2f} s -> "
+                            f"{floor['cpu'] / (users * TOKENS) * 1e6:.0f} us per chunk, start included"
+                        )
                         label = f"app {kind} {args.workers}w {users}"
                         with profiling(app, args.profile, label.replace(" ", "-")):
                             row = measure(app, secrets[:users], TOKENS, args.timeout)
