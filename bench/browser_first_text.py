@@ -87,6 +87,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--token-delay", type=float, default=0.002, help="seconds between provider tokens")
+    parser.add_argument("--dump", type=Path, help="write every websocket frame (size, start) to this file")
     args = parser.parse_args()
 
     fake = FakeOpenAI().start()
@@ -102,7 +103,7 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
             page = browser.new_page(base_url=server.url, viewport={"width": 1280, "height": 800})
-            counter = FrameCounter()
+            counter = FrameCounter(args.dump)
             page.on("websocket", lambda ws: ws.on("framereceived", counter.on_frame))
             page.goto("/login")
             page.fill("#fc-email", email)

@@ -221,3 +221,34 @@ async def test_deleting_the_conversation_ends_its_generation(database, people):
     await asyncio.wait_for(running.wait(), 5)
     assert provider.closed.is_set()
     assert await _stored(message_id) is None
+
+
+async def test_answers_streaming_side_by_side_are_each_saved_while_streaming(database, people):
+    # One saver writes every live answer of the process: none may be skipped,
+    # and each keeps its own text.
+    running, providers, ids = [], [], []
+    for i in range(3):
+        conversation_id, message_id = await _placeholder(people)
+        provider = ScriptedProvider([f"Answer {i} begins. ", "It ends."])
+        running.append(
+            generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
+        )
+        providers.append(provider)
+        ids.append(message_id)
+        provider.release(1)
+
+    async def all_first_pieces_saved():
+        stored = [await _stored(message_id) for message_id in ids]
+        return all(
+            s.content == f"Answer {i} begins. " and s.status == MessageStatus.streaming.value
+            for i, s in enumerate(stored)
+        )
+
+    await wait_until(all_first_pieces_saved, what="every answer's first piece to be saved while streaming")
+    for provider in providers:
+        provider.release(1)
+    for g in running:
+        await g.wait()
+    for i, message_id in enumerate(ids):
+        stored = await _stored(message_id)
+        assert (stored.content, stored.status) == (f"Answer {i} begins. It ends.", MessageStatus.complete.value)
