@@ -87,12 +87,20 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--token-delay", type=float, default=0.002, help="seconds between provider tokens")
+    parser.add_argument(
+        "--no-prerender",
+        action="store_true",
+        help="REFLEX_SSR=false: skip prerendering the pages (its 10 s timeout fails on an overloaded machine)",
+    )
     parser.add_argument("--dump", type=Path, help="write every websocket frame (size, start) to this file")
     args = parser.parse_args()
 
     fake = FakeOpenAI().start()
     fake.register("bench", Script(answer_tokens=args.tokens, delay_s=args.token_delay))
-    with tempfile.TemporaryDirectory() as tmp, run_live_server(fake, Path(tmp)) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        run_live_server(fake, Path(tmp), **({"REFLEX_SSR": "false"} if args.no_prerender else {})) as server,
+    ):
         email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
         httpx.post(
             f"{server.url}/api/auth/signup",
