@@ -226,15 +226,14 @@ async def test_deleting_the_conversation_ends_its_generation(database, people):
 async def test_answers_streaming_side_by_side_are_each_saved_while_streaming(database, people):
     # One saver writes every live answer of the process: none may be skipped,
     # and each keeps its own text.
-    running, providers, ids = [], [], []
-    for i in range(3):
-        conversation_id, message_id = await _placeholder(people)
-        provider = ScriptedProvider([f"Answer {i} begins. ", "It ends."])
-        running.append(
-            generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
-        )
-        providers.append(provider)
-        ids.append(message_id)
+    placeholders = [await _placeholder(people) for _ in range(3)]
+    ids = [message_id for _, message_id in placeholders]
+    providers = [ScriptedProvider([f"Answer {i} begins. ", "It ends."]) for i in range(3)]
+    running = [
+        generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
+        for (conversation_id, message_id), provider in zip(placeholders, providers, strict=True)
+    ]
+    for provider in providers:
         provider.release(1)
 
     async def all_first_pieces_saved():
