@@ -96,6 +96,7 @@ class Generation:
 
     def start(self) -> Generation:
         _LIVE[self.message_id] = self
+        _WRITING.add(self)
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self
 
@@ -116,9 +117,8 @@ class Generation:
 
     async def _run(self) -> None:
         settings = get_settings()
-        saver = asyncio.create_task(
-            self._save_periodically(settings.stream_persist_interval_s, settings.stream_heartbeat_s)
-        )
+        # Saves come at least as often as the heartbeat the reaper waits for.
+        _ensure_saver(min(settings.stream_persist_interval_s, settings.stream_heartbeat_s))
         self._stream_task = asyncio.create_task(self._consume(settings))
         if self._stop_requested:  # stopped before the stream even began
             self._stream_task.cancel()
@@ -131,7 +131,7 @@ class Generation:
             if not self._stop_requested or _SHUTTING_DOWN:
                 # The process is shutting down: record why, then let it go.
                 self._finish_as(MessageStatus.failed.value, INTERRUPTED_BY_SHUTDOWN)
-                await asyncio.shield(self._final_save(saver))
+                await asyncio.shield(self._final_save())
                 if not self._stop_requested:
                     raise
                 return
@@ -141,7 +141,7 @@ class Generation:
         except Exception:
             log.exception("Generation %s failed", self.message_id)
             self._finish_as(MessageStatus.failed.value, FAILED_UNEXPECTEDLY)
-        await self._final_save(saver)
+        await self._final_save()
 
     def _finish_as(self, status: str, error: str | None) -> None:
         self.status = status
@@ -165,36 +165,12 @@ class Generation:
 
     # --- persistence -------------------------------------------------------------
 
-    async def _save_periodically(self, interval: float, heartbeat_s: float = HEARTBEAT_S) -> None:
-        while True:
-            await asyncio.sleep(min(interval, heartbeat_s))
-            dirty = len(self.text) != self._saved_len
-            if not dirty and time.monotonic() - self._last_save < heartbeat_s:
-                continue
-            try:
-                still_ours = await self._save_progress()
-            except Exception:
-                log.exception("Could not save streaming answer %s; will retry", self.message_id)
-                continue
-            if not still_ours:
-                # Stopped from another worker, or the conversation was deleted.
-                self.stop()
-                return
+    def _save_due(self) -> bool:
+        """Text not saved yet, or no heartbeat for STREAM_HEARTBEAT_S."""
+        heartbeat_s = get_settings().stream_heartbeat_s
+        return len(self.text) != self._saved_len or time.monotonic() - self._last_save >= heartbeat_s
 
-    async def _save_progress(self) -> bool:
-        text = self.text
-        async with unit_of_work(Actor(channel="system")) as uow:
-            result = await uow.session.execute(
-                update(Message)
-                .where(Message.id == self.message_id, Message.status == MessageStatus.streaming.value)
-                .values(content=text, updated_at=utcnow())
-            )
-        self._saved_len = len(text)
-        self._last_save = time.monotonic()
-        return bool(result.rowcount)
-
-    async def _final_save(self, saver: asyncio.Task) -> None:
-        saver.cancel()
+    async def _final_save(self) -> None:
         latency_ms = int((time.monotonic() - self.started) * 1000)
         try:
             async with unit_of_work(Actor(channel="system")) as uow:
@@ -225,6 +201,7 @@ class Generation:
             log.exception("Could not save the final state of answer %s", self.message_id)
         finally:
             _LIVE.pop(self.message_id, None)
+            _WRITING.discard(self)
             self._finished.set()
             self._changed.set()
 
@@ -257,6 +234,61 @@ class Generation:
 
 
 # --- the registry of this process -------------------------------------------------
+
+
+# One task per process saves the progress of every answer streaming here, in
+# one transaction per interval: 200 answers cost one commit a second, not 200.
+_saver: asyncio.Task | None = None
+# The answers this process writes (what _LIVE lists, unless a test pretends
+# an answer lives on another worker).
+_WRITING: set[Generation] = set()
+
+
+def _ensure_saver(interval: float) -> None:
+    global _saver
+    loop = asyncio.get_running_loop()
+    if _saver is None or _saver.done() or _saver.get_loop() is not loop:
+        _saver = loop.create_task(_save_live_periodically(interval), name="generation-saver")
+
+
+async def _save_live_periodically(interval: float) -> None:
+    while _WRITING:
+        await asyncio.sleep(interval)
+        due = [g for g in list(_WRITING) if not g.done and g._save_due()]
+        if not due:
+            continue
+        try:
+            gone = await _save_progress(due)
+        except Exception:
+            log.exception("Could not save %d streaming answers; will retry", len(due))
+            continue
+        for g in gone:
+            # Stopped from another worker, or the conversation was deleted.
+            g.stop()
+
+
+async def _save_progress(generations: list[Generation]) -> list[Generation]:
+    """Save each answer's text so far; returns those no longer streaming in the database."""
+    gone = []
+    async with unit_of_work(Actor(channel="system")) as uow:
+        now = utcnow()
+        saved = []
+        for g in generations:
+            text = g.text
+            result = await uow.session.execute(
+                update(Message)
+                .where(Message.id == g.message_id, Message.status == MessageStatus.streaming.value)
+                .values(content=text, updated_at=now)
+            )
+            if result.rowcount:
+                saved.append((g, len(text)))
+            else:
+                gone.append(g)
+    at = time.monotonic()
+    for g, length in saved:
+        g._saved_len = length
+        g._last_save = at
+    return gone
 
 
 def is_live(message_id: uuid.UUID) -> bool:

@@ -298,13 +298,18 @@ class ConversationState(SessionState):
         me = followers.become_latest(token)
         try:
             key = message_id
-            yield stream_reset(key, "")
+            named = False
             gone_since: float | None = None
             checked = time.monotonic()
             async for update in generation.follow(uuid.UUID(message_id)):
                 if not followers.is_latest(token, me):
                     return  # a newer follower (a reload, a navigation) took over this tab
-                if update.delta:
+                if not named:
+                    # The first command names the stream and carries its text so
+                    # far (the follow starts at 0): one frame before the first words.
+                    yield stream_reset(key, update.delta)
+                    named = True
+                elif update.delta:
                     yield stream_append(key, update.offset, update.delta)
                 if update.done:
                     break

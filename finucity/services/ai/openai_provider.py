@@ -8,6 +8,7 @@ error, not a crash at start-up.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -80,41 +81,88 @@ class OpenAIProvider:
             base_url=self._settings.ai_base_url,
         )
 
+    async def _open(self, messages: list[dict], *, max_tokens: int, temperature: float):
+        """Send the request; the answer's body is left unread (the SDK's raw response)."""
+        return await self.client.chat.completions.with_streaming_response.create(
+            model=self.model,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stream=True,
+            stream_options={"include_usage": True},
+        ).__aenter__()
+
     async def _attempt(
         self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage
     ) -> AsyncIterator[str]:
+        # The SDK makes the request (auth, base URL, retries, status errors);
+        # the body is read raw: one json.loads per event instead of the SDK's
+        # pydantic object per chunk, most of a worker's CPU under load.
         try:
-            stream = await self.client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stream=True,
-                stream_options={"include_usage": True},
-            )
+            response = await self._open(messages, max_tokens=max_tokens, temperature=temperature)
         except openai.OpenAIError as exc:
             log.warning("AI request failed before streaming: %s", _describe(exc))
             raise _user_safe(exc) from exc
         try:
-            async for chunk in stream:
-                if chunk.usage is not None:
-                    usage.tokens_in = chunk.usage.prompt_tokens
-                    usage.tokens_out = chunk.usage.completion_tokens
-                for choice in chunk.choices or ():
-                    text = choice.delta.content if choice.delta else None
+            async for data in sse_data(response.http_response.aiter_bytes()):
+                if data == "[DONE]":
+                    continue  # read on to the end: the connection can then be reused
+                chunk = json.loads(data)
+                if chunk.get("error"):
+                    log.warning("AI stream sent an error event mid-answer")
+                    raise _user_safe(openai.OpenAIError())
+                if chunk_usage := chunk.get("usage"):
+                    usage.tokens_in = chunk_usage.get("prompt_tokens")
+                    usage.tokens_out = chunk_usage.get("completion_tokens")
+                for choice in chunk.get("choices") or ():
+                    delta = choice.get("delta")
+                    text = delta.get("content") if delta else None
                     if text:
                         yield text
-        except openai.OpenAIError as exc:
-            log.warning("AI stream failed mid-answer: %s", _describe(exc))
-            raise _user_safe(exc) from exc
-        except Exception as exc:  # a broken SSE body, a dropped connection
-            if isinstance(exc, ProviderError):
-                raise
+        except ProviderError:
+            raise
+        except Exception as exc:  # a broken SSE body, a dropped connection, a stall
             log.warning("AI stream broke mid-answer: %s", _describe(exc))
+            if _is_timeout(exc):
+                raise _user_safe(openai.APITimeoutError(request=response.http_response.request)) from exc
             raise ProviderError(
                 "The connection to the AI service broke off. Please try again.", code="connection"
             ) from exc
         finally:
             # Closing the response ends the upstream HTTP request at once
             # (Stop, a client that went away, or an error).
-            await stream.close()
+            await response.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A read timeout of the SDK's HTTP client (httpx or its fork), or asyncio's."""
+    return isinstance(exc, TimeoutError | openai.APITimeoutError) or any(
+        cls.__name__ == "TimeoutException" for cls in type(exc).__mro__
+    )
+
+
+async def sse_data(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
+    """The `data` of each Server-Sent Event in a byte stream.
+
+    Lines may end in LF, CRLF or CR; an event ends at a blank line; several
+    `data:` lines of one event are joined with LF; other fields (`event:`,
+    `id:`, comments) are skipped. An event cut off by the end of the stream
+    is dropped, as the SSE specification says.
+    """
+    buffer = b""
+    data: list[bytes] = []
+    async for chunk in chunks:
+        buffer = buffer + chunk if buffer else chunk
+        if b"\r" in buffer:
+            if buffer.endswith(b"\r"):  # maybe half of a \r\n: wait for the next chunk
+                continue
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if not line:
+                if data:
+                    yield b"\n".join(data).decode()
+                    data = []
+            elif line.startswith(b"data:"):
+                value = line[5:]
+                data.append(value[1:] if value.startswith(b" ") else value)
