@@ -80,12 +80,16 @@ class Settings(BaseSettings):
 
     # --- serving -------------------------------------------------------------
     port: int = 3000
+    # The address people open when a proxy serves the app on another port or
+    # host (https://chat.example.com); the pages open their socket there.
+    # Unset: the host of the page, on PORT (or 443 over https).
+    public_url: str | None = None
     # Seconds between saves of an answer that is still streaming.
     stream_persist_interval_s: float = Field(default=1.0, gt=0)
     # Seconds between screen updates of a streaming answer (10 per second).
     stream_ui_interval_s: float = Field(default=0.1, gt=0)
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
