@@ -125,7 +125,8 @@ def _sources_fingerprint(public_url: str) -> str:
     digest = hashlib.sha256(public_url.encode())
     for root in ("finucity", "assets"):
         for path in sorted((PROJECT_ROOT / root).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            # (assets/external is written by the build itself.)
+            if path.is_file() and "__pycache__" not in path.parts and "external" not in path.parts:
                 digest.update(f"{path}:{path.stat().st_mtime_ns}".encode())
     digest.update(str((PROJECT_ROOT / "rxconfig.py").stat().st_mtime_ns).encode())
     return digest.hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from finucity import db
+from tests.support.live_server import run_async
 
 SUPABASE_TRANSACTION = "postgresql+psycopg://postgres.ref:pw@aws-0-ap-south-1.pooler.supabase.com:6543/postgres"
 SUPABASE_SESSION = "postgresql+psycopg://postgres.ref:pw@aws-0-ap-south-1.pooler.supabase.com:5432/postgres"
@@ -29,7 +30,11 @@ def test_the_transaction_pooler_gets_no_prepared_statements(settings_env):
     assert "connect_args" not in db.postgres_engine_options(SUPABASE_TRANSACTION)
 
 
-async def test_the_app_works_without_prepared_statements(postgres_url, settings_env):
+def test_the_app_works_without_prepared_statements(postgres_url, settings_env):
+    run_async(_the_app_works_without_prepared_statements(postgres_url, settings_env))
+
+
+async def _the_app_works_without_prepared_statements(postgres_url, settings_env):
     from sqlalchemy import text
 
     settings_env(DATABASE_POOLER="transaction", DATABASE_URL=postgres_url)

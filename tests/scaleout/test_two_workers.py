@@ -1,5 +1,8 @@
 """Two workers behind one address: any worker serves any tab, live.
 
+(Sync tests running their async body in a thread, like tests/browser: the
+Playwright test in this folder keeps an event loop in the main thread.)
+
 Worker A writes an answer; a reader on worker B sees it grow while the model
 is still writing (the database is saved only every 30 s here, so that text
 can only have come through Redis); a reload that lands on B picks the answer
@@ -19,6 +22,7 @@ import pytest
 
 from finucity.states.conversation import ConversationState
 from tests.scaleout.conftest import CLUSTER_RATE_LIMIT
+from tests.support.live_server import run_async
 from tests.support.reflex_socket import EVENT_PREFIX, RawTab, root_event, state_event
 
 SLOW = "[[fake:slow]]"
@@ -132,7 +136,11 @@ def _text(pieces: list[tuple[int, str]]) -> str:
     return text
 
 
-async def test_an_answer_written_on_a_streams_live_to_a_reader_on_b(cluster, new_user):
+def test_an_answer_written_on_a_streams_live_to_a_reader_on_b(cluster, new_user):
+    run_async(_an_answer_written_on_a_streams_live_to_a_reader_on_b(cluster, new_user))
+
+
+async def _an_answer_written_on_a_streams_live_to_a_reader_on_b(cluster, new_user):
     user = new_user()
     question = SseOnA(cluster.a.url, user.bearer, f"How does the new tax regime work? {SLOW}").start()
     conversation = await _conversation_on(cluster.b.url, user.bearer)
@@ -153,7 +161,11 @@ async def test_an_answer_written_on_a_streams_live_to_a_reader_on_b(cluster, new
     assert len(later) >= 3
 
 
-async def test_a_reload_landing_on_b_shows_the_answer_still_growing(cluster, new_user):
+def test_a_reload_landing_on_b_shows_the_answer_still_growing(cluster, new_user):
+    run_async(_a_reload_landing_on_b_shows_the_answer_still_growing(cluster, new_user))
+
+
+async def _a_reload_landing_on_b_shows_the_answer_still_growing(cluster, new_user):
     user = new_user()
     token = "scaleout-reload-tab"
     async with RawTab(cluster.a.url, token, user.cookie) as tab_a:
@@ -172,7 +184,11 @@ async def test_a_reload_landing_on_b_shows_the_answer_still_growing(cluster, new
         assert len(_text(grown)) > len(text_so_far)
 
 
-async def test_a_stop_pressed_on_b_ends_the_answer_on_a(cluster, new_user):
+def test_a_stop_pressed_on_b_ends_the_answer_on_a(cluster, new_user):
+    run_async(_a_stop_pressed_on_b_ends_the_answer_on_a(cluster, new_user))
+
+
+async def _a_stop_pressed_on_b_ends_the_answer_on_a(cluster, new_user):
     user = new_user()
     closed_before = cluster.fake.closed_early
     question = SseOnA(cluster.a.url, user.bearer, f"Compare PPF and ELSS at length {SLOW}").start()
@@ -197,7 +213,11 @@ async def test_a_stop_pressed_on_b_ends_the_answer_on_a(cluster, new_user):
     assert stored["status"] == "stopped" and stored["content"]
 
 
-async def test_the_message_rate_limit_counts_both_workers_together(cluster, new_user):
+def test_the_message_rate_limit_counts_both_workers_together(cluster, new_user):
+    run_async(_the_message_rate_limit_counts_both_workers_together(cluster, new_user))
+
+
+async def _the_message_rate_limit_counts_both_workers_together(cluster, new_user):
     user = new_user()
     allowed = int(CLUSTER_RATE_LIMIT.split("/")[0])
     workers = [cluster.a.url, cluster.b.url]

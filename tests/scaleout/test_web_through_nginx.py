@@ -56,7 +56,10 @@ def test_sign_in_stream_reload_and_stop_through_nginx(page: Page, proxied, clust
     assert answer["status"] == "stopped"
     assert partial.split() == answer["content"].split()
     # The pages' scripts are cached by the browser for a year (content-hashed names).
-    script = page.evaluate("[...document.scripts].map(s => s.src).find(src => src.includes('/assets/'))")
+    script = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name)"
+        ".find(name => name.includes('/assets/') && name.endsWith('.js'))"
+    )
     assert script, "no compiled script under /assets/"
     cached = httpx.get(script, timeout=20)
     assert cached.status_code == 200
