@@ -138,7 +138,13 @@ def build_pages(env: dict, log_path: Path) -> None:
     prerender step can time out: try again."""
     fingerprint = _sources_fingerprint(env.get("PUBLIC_URL", ""))
     index = PROJECT_ROOT / ".web" / "build" / "client" / "index.html"
-    if index.exists() and BUILD_STAMP.exists() and BUILD_STAMP.read_text() == fingerprint:
+    # The stamp names the sources and the very build it vouches for: any other
+    # build since (`make run`, tests/browser) rewrote index.html.
+    if (
+        index.exists()
+        and BUILD_STAMP.exists()
+        and BUILD_STAMP.read_text() == f"{fingerprint}:{index.stat().st_mtime_ns}"
+    ):
         return
     for _ in range(BUILD_ATTEMPTS):
         with log_path.open("a") as log:
@@ -151,7 +157,7 @@ def build_pages(env: dict, log_path: Path) -> None:
                 timeout=900,
             )
         if built.returncode == 0 and index.exists():
-            BUILD_STAMP.write_text(fingerprint)
+            BUILD_STAMP.write_text(f"{fingerprint}:{index.stat().st_mtime_ns}")
             return
     raise ServerFailed(f"the pages did not build:\n{log_path.read_text()[-3000:]}")
 
