@@ -51,6 +51,8 @@ def _nginx_port() -> int:
     import socket
 
     with socket.socket() as s:
+        # As nginx binds: a port whose last connections linger in TIME_WAIT is free.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", PREFERRED_NGINX_PORT))
             return PREFERRED_NGINX_PORT
