@@ -10,7 +10,9 @@ join at any offset and leave at any time; the answer goes on without it.
 Stopping: `stop()` cancels the task reading the stream, which closes the
 upstream HTTP response at once; the partial answer is kept and marked
 `stopped`. A stop requested on another worker flips the row's status to
-`stopped`; the owner sees that at its next save and ends the same way.
+`stopped` and, with Redis, reaches the owner at once (services/live_bus.py,
+which also carries the text to readers on other workers); without Redis the
+owner sees the row at its next save.
 
 Dying: a worker that dies mid-answer leaves its row `streaming`. The reaper
 at the end of this module tells such a row (no heartbeat for a while, and
@@ -20,7 +22,6 @@ not live here) from a slow one, and marks it failed, keeping its text.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 import uuid
@@ -31,8 +32,10 @@ from sqlalchemy import select, update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
+from finucity.services import live_bus
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.services.live_bus import StreamUpdate
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +55,6 @@ _LIVE: dict[uuid.UUID, Generation] = {}
 # Set when the server is told to stop: from then on a stop is a shutdown, not a user's.
 _SHUTTING_DOWN = False
 _BACKGROUND: set[asyncio.Task] = set()
-
-
-@dataclasses.dataclass(frozen=True)
-class StreamUpdate:
-    """What a reader receives: new text, and once, the end."""
-
-    delta: str
-    offset: int  # length of the text before this delta
-    done: bool = False
-    status: str = MessageStatus.streaming.value
-    error: str | None = None
 
 
 class Generation:
@@ -91,12 +83,19 @@ class Generation:
         self._finished = asyncio.Event()
         self._stream_task: asyncio.Task | None = None
         self._task: asyncio.Task | None = None
+        self._relay: live_bus.Relay | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
     def start(self) -> Generation:
         _LIVE[self.message_id] = self
         _WRITING.add(self)
+        # With Redis, readers and stops on other workers go through the bus.
+        bus = live_bus.get_bus()
+        bus.watch_stops(_stop_here)
+        self._relay = bus.relay(self)
+        if self._relay is not None:
+            self._relay.start()
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self
 
@@ -204,8 +203,16 @@ class Generation:
             _WRITING.discard(self)
             self._finished.set()
             self._changed.set()
+            if self._relay is not None:
+                await self._relay.finish()  # after the final save: readers elsewhere read it next
 
     # --- readers -----------------------------------------------------------------
+
+    async def wait_for_text(self, have: int) -> None:
+        """Until the text is longer than `have`, or the answer is done."""
+        while len(self.text) <= have and not self.done:
+            self._changed.clear()
+            await self._changed.wait()
 
     async def follow(self, offset: int = 0, interval: float | None = None) -> AsyncIterator[StreamUpdate]:
         """Text from `offset` on, at most one update per `interval`, then the end."""
@@ -305,6 +312,12 @@ def start(
     return Generation(message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider).start()
 
 
+def _stop_here(message_id: uuid.UUID) -> None:
+    generation = _LIVE.get(message_id)
+    if generation is not None:
+        generation.stop()
+
+
 def stop_conversation_local(conversation_id: uuid.UUID) -> None:
     for generation in list(_LIVE.values()):
         if generation.conversation_id == conversation_id:
@@ -317,24 +330,30 @@ async def request_stop(message_id: uuid.UUID) -> bool:
     if generation is not None:
         generation.stop()
         return True
-    # Another worker owns it: flag the row; the owner sees it at its next save.
+    # Another worker owns it: flag the row (the owner sees it at its next
+    # save), and with Redis tell the owner at once.
     async with unit_of_work(Actor(channel="system")) as uow:
         result = await uow.session.execute(
             update(Message)
             .where(Message.id == message_id, Message.status == MessageStatus.streaming.value)
             .values(status=MessageStatus.stopped.value)
         )
-        return bool(result.rowcount)
+    if result.rowcount:
+        await live_bus.get_bus().request_stop(message_id)
+    return bool(result.rowcount)
 
 
 async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[StreamUpdate]:
-    """Follow an answer: live from this process, or by polling the database."""
+    """Follow an answer: live from this process, through the live bus from
+    another worker (Redis), or by polling the database."""
     generation = _LIVE.get(message_id)
     if generation is not None:
         async for update_ in generation.follow(offset):
             yield update_
         return
-    async for update_ in _follow_database(message_id, offset):
+    bus = live_bus.get_bus()
+    source = bus.follow(message_id, offset, _read_durable) if bus.distributed else _follow_database(message_id, offset)
+    async for update_ in source:
         yield update_
 
 
@@ -345,6 +364,18 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             async for update_ in generation.follow(offset):
                 yield update_
             return
+        update_ = await _read_durable(message_id, offset)
+        if update_ is not None:
+            yield update_
+            offset += len(update_.delta)
+            if update_.done:
+                return
+        await asyncio.sleep(DB_POLL_S)
+
+
+async def _read_durable(message_id: uuid.UUID, offset: int) -> StreamUpdate | None:
+    """The saved text after `offset` and whether it is finished (None: no news)."""
+    while True:
         async with read_only() as session:
             row = (
                 await session.execute(
@@ -354,10 +385,9 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
                 )
             ).first()
         if row is None:
-            yield StreamUpdate(
+            return StreamUpdate(
                 delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted."
             )
-            return
         content, status, error, updated_at, conversation_id = row
         finished = status != MessageStatus.streaming.value
         if not finished and is_abandoned(message_id, updated_at):
@@ -365,11 +395,8 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             continue
         delta = content[offset:] if len(content) > offset else ""
         if delta or finished:
-            yield StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
-            offset += len(delta)
-            if finished:
-                return
-        await asyncio.sleep(DB_POLL_S)
+            return StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
+        return None
 
 
 # --- the reaper: answers whose worker died ----------------------------------------
@@ -423,3 +450,4 @@ async def shutdown() -> None:
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
     _SHUTTING_DOWN = False
+    await live_bus.close()
