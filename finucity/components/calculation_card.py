@@ -69,7 +69,9 @@ def _step(step: StepView) -> rx.Component:
             rx.cond(step.note != "", rx.el.div(step.note, class_name="fc-calc-step-note")),
         ),
         rx.el.td(step.text, class_name="fc-calc-amount"),
-        class_name=rx.cond(step.total, "fc-calc-step is-total", rx.cond(step.negative, "fc-calc-step is-less", "fc-calc-step")),
+        class_name=rx.cond(
+            step.total, "fc-calc-step is-total", rx.cond(step.negative, "fc-calc-step is-less", "fc-calc-step")
+        ),
         data_testid="calc-step",
     )
 
@@ -118,6 +120,7 @@ def chart(card) -> rx.Component:
             fill=SERIES_COLOURS[i],
             stack_id="s",
             max_bar_size=40,
+            legend_type=rx.cond(card.chart_series.length() > i, "circle", "none"),
             is_animation_active=False,
         )
         for i, key in enumerate(CHART_KEYS)
@@ -131,6 +134,7 @@ def chart(card) -> rx.Component:
             fill=SERIES_COLOURS[i],
             fill_opacity=0.18,
             stroke_width=2,
+            legend_type=rx.cond(card.chart_series.length() > i, "circle", "none"),
             is_animation_active=False,
         )
         for i, key in enumerate(CHART_KEYS)

@@ -51,7 +51,7 @@ _UNITS = {
     "k": 1_000,
 }
 _AMOUNT = re.compile(
-    r"^(?:₹|rs\.?|inr)?\s*(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>[a-z]+)?\.?$",
+    r"^(?P<sign>-)?\s*(?:₹|rs\.?|inr)?\s*(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>[a-z]+)?\.?$",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"^(?P<number>\d+(?:\.\d+)?|\.\d+)\s*%?$")
@@ -94,7 +94,7 @@ def amount(value: object, field: str, label: str, *, default: Decimal | None = N
         unit = (match["unit"] or "").lower() if match else ""
         if match is None or (unit and unit not in _UNITS):
             raise ValidationError(f"{label}: enter rupees, like 12,50,000 or 12.5 lakh.", field=field)
-        result = _decimal(match["number"].replace(",", ""), field, label) * _UNITS.get(unit, 1)
+        result = _decimal((match["sign"] or "") + match["number"].replace(",", ""), field, label) * _UNITS.get(unit, 1)
     else:
         result = _decimal(value, field, label)
     if result < 0:
@@ -220,7 +220,10 @@ def _tax_case(values: Mapping[str, Any]) -> dict[str, Any]:
             get("health_insurance_self"), "health_insurance_self", "Health insurance (self)", default=Decimal(0)
         ),
         "health_insurance_parents": amount(
-            get("health_insurance_parents"), "health_insurance_parents", "Health insurance (parents)", default=Decimal(0)
+            get("health_insurance_parents"),
+            "health_insurance_parents",
+            "Health insurance (parents)",
+            default=Decimal(0),
         ),
         "home_loan_interest": amount(
             get("home_loan_interest"), "home_loan_interest", "Home-loan interest", default=Decimal(0)

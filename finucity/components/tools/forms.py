@@ -83,7 +83,9 @@ def _control(field: Input) -> rx.Component:
     )
     if PREFIX.get(field.kind) or SUFFIX.get(field.kind):
         return rx.el.div(
-            rx.el.span(PREFIX.get(field.kind, ""), class_name="fc-tool-affix") if PREFIX.get(field.kind) else rx.fragment(),
+            rx.el.span(PREFIX.get(field.kind, ""), class_name="fc-tool-affix")
+            if PREFIX.get(field.kind)
+            else rx.fragment(),
             box,
             rx.el.span(SUFFIX[field.kind], class_name="fc-tool-affix") if SUFFIX.get(field.kind) else rx.fragment(),
             class_name="fc-tool-affixed",
@@ -111,7 +113,12 @@ def calculator_form(calculator: Calculator) -> rx.Component:
         ),
         rx.cond(
             (ToolsState.error != "") & (ToolsState.error_field == ""),
-            rx.el.div(rx.icon("circle-alert", size=18), rx.el.span(ToolsState.error), class_name="fc-alert fc-alert-error", role="alert"),
+            rx.el.div(
+                rx.icon("circle-alert", size=18),
+                rx.el.span(ToolsState.error),
+                class_name="fc-alert fc-alert-error",
+                role="alert",
+            ),
         ),
         rx.el.div(*[_field(f) for f in calculator.inputs], class_name="fc-tool-fields"),
         rx.el.button(
