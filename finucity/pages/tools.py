@@ -46,6 +46,7 @@ def tools_page() -> rx.Component:
                 rx.el.div(
                     rx.cond(ToolsState.card.kind != "", calculation_card(ToolsState.card)),
                     class_name=rx.cond(ToolsState.error != "", "fc-tools-result is-stale", "fc-tools-result"),
+                    id="tools-result",
                 ),
                 class_name="fc-tools-grid",
             ),

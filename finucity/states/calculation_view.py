@@ -93,7 +93,8 @@ def calculation_view(calculation: Calculation) -> CalculationView:
         rule_set=data["rule_set"],
         rule_date_text=data["rule_date_text"],
         source=data["source"],
-        notes=list(data["notes"]),
+        # A verdict already in the working is not repeated under it.
+        notes=[n for n in data["notes"] if n not in {s["note"] for s in data["steps"]}],
     )
 
 

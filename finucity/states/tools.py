@@ -29,6 +29,8 @@ class Input:
     kind: str = "amount"  # amount | percent | count | date | text | choice
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for a choice
     hint: str = ""
+    # Fields with a group are shown folded under that heading (the old regime's deductions).
+    group: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Calculator:
 
 YEAR = Input("year", "Financial year", "2025-26", "choice", (("2025-26", "FY 2025-26"), ("2026-27", "FY 2026-27")))
 YES_NO = (("true", "Yes"), ("false", "No"))
+DEDUCTIONS = "Deductions (old regime only)"
 
 CALCULATORS: tuple[Calculator, ...] = (
     Calculator(
@@ -55,10 +58,10 @@ CALCULATORS: tuple[Calculator, ...] = (
             Input("salary", "Gross salary a year", "12,85,000", hint="Before the standard deduction"),
             Input("other_income", "Other income a year", "0", hint="Interest, rent, freelance"),
             Input("age", "Your age", "30", "count"),
-            Input("section_80c", "80C investments", "0", hint="PPF, ELSS, EPF, life cover; old regime"),
-            Input("health_insurance_self", "Health insurance, 80D", "0", hint="Self and family; old regime"),
-            Input("home_loan_interest", "Home-loan interest, 24(b)", "0", hint="Self-occupied; old regime"),
-            Input("section_80ccd_1b", "NPS, 80CCD(1B)", "0", hint="Old regime"),
+            Input("section_80c", "80C investments", "0", hint="PPF, ELSS, EPF, life cover", group=DEDUCTIONS),
+            Input("health_insurance_self", "Health insurance, 80D", "0", hint="Self and family", group=DEDUCTIONS),
+            Input("home_loan_interest", "Home-loan interest, 24(b)", "0", hint="Self-occupied", group=DEDUCTIONS),
+            Input("section_80ccd_1b", "NPS, 80CCD(1B)", "0", hint="Your own NPS contribution", group=DEDUCTIONS),
         ),
     ),
     Calculator(
@@ -164,6 +167,10 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
 )
 BY_KEY = {c.key: c for c in CALCULATORS}
+SHOW_RESULT = (
+    "window.innerWidth < 900 && document.getElementById('tools-result')"
+    "?.scrollIntoView({behavior: 'smooth', block: 'start'})"
+)
 
 
 def defaults(key: str) -> dict[str, str]:
@@ -238,6 +245,10 @@ class ToolsState(SessionState):
             self.error, self.error_field = exc.message, ""
             return
         self._show(self.calculator, {str(k): v for k, v in form.items()})
+        if not self.error:
+            # On a phone the card is below the form: bring it into view.
+            return rx.call_script(SHOW_RESULT)
+        return None
 
 
 PER_USER_STATES.append(ToolsState)

@@ -105,6 +105,25 @@ def _field(field: Input) -> rx.Component:
     )
 
 
+def _fields(calculator: Calculator) -> rx.Component:
+    plain = [_field(f) for f in calculator.inputs if not f.group]
+    groups: dict[str, list[Input]] = {}
+    for f in calculator.inputs:
+        if f.group:
+            groups.setdefault(f.group, []).append(f)
+    folded = [
+        rx.el.details(
+            rx.el.summary(title),
+            rx.el.div(*[_field(f) for f in fields], class_name="fc-tool-fields"),
+            # Open when the server refused one of its fields.
+            open=rx.Var.create([f.name for f in fields]).contains(ToolsState.error_field),
+            class_name="fc-tool-group",
+        )
+        for title, fields in groups.items()
+    ]
+    return rx.el.div(*plain, *folded, class_name="fc-tool-fields")
+
+
 def calculator_form(calculator: Calculator) -> rx.Component:
     return rx.el.form(
         rx.el.div(
@@ -120,7 +139,7 @@ def calculator_form(calculator: Calculator) -> rx.Component:
                 role="alert",
             ),
         ),
-        rx.el.div(*[_field(f) for f in calculator.inputs], class_name="fc-tool-fields"),
+        _fields(calculator),
         rx.el.button(
             rx.icon("calculator", size=17),
             "Calculate",
