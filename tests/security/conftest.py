@@ -15,7 +15,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.api.conftest import Api, ApiUser, app, api  # noqa: F401  (fixtures)
+from tests.api.conftest import Api, ApiUser, api, app  # noqa: F401  (fixtures)
 from tests.browser.conftest import PASSWORD, fake, live_server  # noqa: F401  (fixtures)
 from tests.support.reflex_socket import EVENT_PREFIX, RawTab
 

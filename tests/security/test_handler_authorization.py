@@ -19,7 +19,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.security.conftest import LiveUser, ProbeTab, live_db, live_signup
+from tests.security.conftest import ProbeTab, live_db, live_signup
 from tests.support.live_server import run_async
 from tests.support.reflex_socket import root_event, state_event
 
