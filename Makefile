@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run dev test lint format install install-dev browser migrate bench clean help
+.PHONY: run dev test lint format install install-dev browser migrate bench clean help audit
 
 help:
 	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
@@ -72,6 +72,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Known vulnerabilities in the pinned packages (pip-audit, npm audit); prints a
+# SKIPPED line for an advisory source that does not answer.
+audit: install-dev
+	$(BIN)/python tests/security/dependency_audit.py
 
 bench: install-dev
 	$(BIN)/python bench/stream_bench.py

@@ -1,9 +1,11 @@
-"""Fixtures for the attack tests: the live app (the browser tests' server), raw sockets,
-accounts made over HTTP, and the live database read directly, as an auditor would.
+"""Fixtures for the attack tests: the live app, raw sockets, accounts made over HTTP,
+and the live database and Redis read directly, as an auditor would.
 
-The in-process API fixtures (`api`, `app`) come from tests/api/conftest.py and the
-live production server from tests/browser/conftest.py, so these tests probe the
-same app the rest of the suite drives.
+The in-process API fixtures (`api`, `app`) come from tests/api/conftest.py. The live
+production server is the browser tests' (tests/support/live_server.py, the same fake
+model and scripts), started once for this folder with Redis as Reflex's state
+manager (a database number of its own), so the probes also show what a tab's state
+leaves in Redis. Without Redis it runs on memory state and the Redis checks skip.
 """
 
 from __future__ import annotations
@@ -11,13 +13,54 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api.conftest import Api, ApiUser, api, app  # noqa: F401  (fixtures)
-from tests.browser.conftest import PASSWORD, fake, live_server  # noqa: F401  (fixtures)
+from tests.browser.conftest import (  # noqa: F401  (fixtures)
+    CHROMIUM,
+    PASSWORD,
+    browser_context_args,
+    browser_type_launch_args,
+    fake,
+    register_scripts,
+)
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.support.live_server import LiveServer, ServerFailed, run_live_server
 from tests.support.reflex_socket import EVENT_PREFIX, RawTab
+
+REDIS_DB = 13
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The production server with the fake model, and Redis holding the tabs' state."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    fake_model = FakeOpenAI().start()
+    register_scripts(fake_model)
+    settings = {"REDIS_URL": REDIS_URL} if redis_answers() else {}
+    try:
+        with run_live_server(fake_model, tmp_path_factory.mktemp("security-live"), **settings) as server:
+            server.redis_url = settings.get("REDIS_URL")
+            yield server
+    except ServerFailed as exc:
+        pytest.fail(str(exc))
+    finally:
+        fake_model.stop()
 
 
 def pytest_collection_modifyitems(items):
@@ -54,10 +97,10 @@ def live_signup(base_url: str, name: str = "Someone Else") -> LiveUser:
     return LiveUser(body["user"]["id"], email, name, response.cookies["finucity_session"], body["csrf_token"])
 
 
-def live_db(server) -> sqlite3.Connection:
-    """The live server's SQLite file, opened read-only."""
+def live_db(server, *, write: bool = False) -> sqlite3.Connection:
+    """The live server's SQLite file (read-only unless `write`)."""
     path = server.database_url.removeprefix("sqlite:///")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    return sqlite3.connect(f"file:{path}?mode={'rw' if write else 'ro'}", uri=True, timeout=10)
 
 
 class ProbeTab(RawTab):
