@@ -10,6 +10,7 @@ leaves in Redis. Without Redis it runs on memory state and the Redis checks skip
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import sqlite3
 import uuid
@@ -117,3 +118,17 @@ class ProbeTab(RawTab):
         }
         assert self._socket is not None
         await self._socket.send(EVENT_PREFIX + json.dumps(["event", event]))
+
+    async def wait_for_hydrations(self, count: int, *, timeout: float = 30.0) -> None:
+        """Until `count` hydration deltas came back: a tab's events are handled in order,
+        so the last `hydrate` sent answers after every event before it."""
+
+        def seen() -> int:
+            return sum('"is_hydrated_rx_state_": false' in f for f in self.frames)
+
+        try:
+            async with asyncio.timeout(timeout):
+                while seen() < count:
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(f"{seen()} of {count} hydrations came back in {timeout}s") from None

@@ -155,7 +155,8 @@ async def call_every_handler(base_url: str, token: str, cookie: str | None, owne
             await tab.send_to(state_event(state_class, name), arguments(handler, owner), path=path, query=query)
         # A tab's events are handled in order: this one answers after all of them.
         await tab.send_to(root_event("hydrate"), {}, path=path, query=query)
-        await tab.wait_for(lambda f: '"is_hydrated_rx_state_": false' in f, what="the last hydration")
+        # (hydrate_and_load sent one hydration first: this is the second.)
+        await tab.wait_for_hydrations(2)
         return tab.frames
 
 

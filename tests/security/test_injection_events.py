@@ -52,7 +52,7 @@ async def _send_all(base_url: str, cookie: str, conversation: str, handlers) -> 
                 await tab.send_to(state_event(state_class, name), args, path=path, query=query)
                 sent += 1
         await tab.send_to(root_event("hydrate"), {}, path=path, query=query)
-        await tab.wait_for(lambda f: '"is_hydrated_rx_state_": false' in f, timeout=60, what="the tab to answer")
+        await tab.wait_for_hydrations(2, timeout=90)
     return sent
 
 
