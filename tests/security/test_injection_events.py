@@ -1,16 +1,19 @@
 """Injection strings in every text argument of every event handler, over a real
 websocket, by a signed-in user acting on their own conversation (so the handlers
 reach their services): SQL metacharacters, path traversal, NUL, lone surrogates,
-text that was overlong UTF-8, and 1 MB strings. The tab keeps working, nothing
+text that was overlong UTF-8, 200 KB strings, and 1 MB messages (which the
+socket refuses by closing). The tab keeps working, nothing
 unstorable is stored, nothing fails with a traceback, and the server stays up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import uuid
 
 import httpx
+from websockets.exceptions import ConnectionClosed
 
 from tests.security.conftest import ProbeTab, live_db, live_signup
 from tests.security.test_handler_authorization import app_handlers
@@ -25,8 +28,10 @@ PAYLOADS = [
     "\xc0\xaf overlong slash as Latin-1",
     "%00%2e%2e%2f",
     "<script>alert(1)</script>",
-    "x" * 1_000_000,
+    "x" * 200_000,
 ]
+# Over Socket.IO's 1,000,000-byte message limit: the server closes that connection.
+HUGE = "x" * 1_000_000
 
 
 def _text_params(handler) -> list[tuple[str, str]]:
@@ -56,6 +61,23 @@ async def _send_all(base_url: str, cookie: str, conversation: str, handlers) -> 
     return sent
 
 
+async def _send_huge(base_url: str, cookie: str, name: str) -> str:
+    """Send one 1 MB event, then `hydrate`: "answered" or "closed" (by the server)."""
+    async with ProbeTab(base_url, uuid.uuid4().hex, cookie) as tab:
+        try:
+            await tab.send_to(name, {"value": HUGE, "text": HUGE}, path="/chat")
+            await tab.send_to(root_event("hydrate"), {}, path="/chat")
+        except (ConnectionClosed, OSError):
+            return "closed"
+        async with asyncio.timeout(60):
+            while True:
+                if any('"is_hydrated_rx_state_": false' in f for f in tab.frames):
+                    return "answered"
+                if tab._reader is not None and tab._reader.done():
+                    return "closed"
+                await asyncio.sleep(0.05)
+
+
 def test_injection_strings_in_every_handler_leave_the_server_up(live_server):
     user = live_signup(live_server.url, "Event Prober")
     headers = {"Origin": live_server.url, "X-CSRF-Token": user.csrf}
@@ -70,6 +92,11 @@ def test_injection_strings_in_every_handler_leave_the_server_up(live_server):
     sent = run_async(_send_all(live_server.url, user.cookie, conversation, handlers))
 
     assert sent == len(handlers) * len(PAYLOADS)
+    for state_class, name, _ in handlers[:3]:
+        assert run_async(_send_huge(live_server.url, user.cookie, state_event(state_class, name))) in (
+            "closed",
+            "answered",
+        )
     assert httpx.get(f"{live_server.url}/health", timeout=20).status_code == 200
     uid = uuid.UUID(user.id).hex
     with live_db(live_server) as conn:
