@@ -60,7 +60,8 @@ def owner(live_server) -> dict[str, str]:
     """An account with a conversation, a finished answer and feedback on it: what must not leak."""
     name = f"Owner {uuid.uuid4().hex[:8]}"
     user = live_signup(live_server.url, name)
-    secret = f"privatesalary{uuid.uuid4().hex[:8]}"
+    needle = uuid.uuid4().hex[:8]
+    secret = f"privatesalary {needle}"
     headers = {"Origin": live_server.url, "X-CSRF-Token": user.csrf}
     with httpx.Client(base_url=live_server.url, headers=headers, timeout=60) as client:
         client.cookies.set("finucity_session", user.session)
@@ -73,6 +74,9 @@ def owner(live_server) -> dict[str, str]:
         assert rated.status_code == 200, rated.text
     return {
         "secret": secret,
+        # What an intruder searches for: a part of the secret, so the search box
+        # echoing it back is not a leak, while any result of the owner's would be.
+        "needle": needle,
         "email": user.email,
         "name": name,
         "user_id": user.id,
@@ -87,7 +91,7 @@ def arguments(handler, owner: dict[str, str]) -> dict:
     form = {
         "title": "renamed by an intruder",
         "comment": "written by an intruder",
-        "q": owner["secret"],
+        "q": owner["needle"],
         "user": owner["email"],
         "role": "admin",
         "quota": "1",
@@ -101,8 +105,8 @@ def arguments(handler, owner: dict[str, str]) -> dict:
         "user_id": owner["user_id"],
         "role": "admin",
         "rating": "down",
-        "value": owner["secret"],
-        "text": f"question about {owner['secret']}",
+        "value": owner["needle"],
+        "text": f"question about {owner['needle']}",
         "title": "renamed by an intruder",
     }
     args = {}
