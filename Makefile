@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run dev test lint format install install-dev browser migrate bench clean help audit
+.PHONY: run dev test lint format install install-dev browser migrate bench clean help
 
 help:
 	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
@@ -75,6 +75,7 @@ format: install-dev
 
 # Known vulnerabilities in the pinned packages (pip-audit, npm audit); prints a
 # SKIPPED line for an advisory source that does not answer.
+.PHONY: audit
 audit: install-dev
 	$(BIN)/python tests/security/dependency_audit.py
 
