@@ -91,6 +91,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Known vulnerabilities in the pinned packages (pip-audit, npm audit); prints a
+# SKIPPED line for an advisory source that does not answer.
+.PHONY: audit
+audit: install-dev
+	$(BIN)/python tests/security/dependency_audit.py
+
 bench: install-dev
 	$(BIN)/python bench/stream_bench.py
 

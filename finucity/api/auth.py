@@ -49,6 +49,15 @@ def _own_origin(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
+async def _end_previous_session(request: Request) -> None:
+    """No fixation: the session the browser held before signing in (planted or not) ends."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        resolved = await accounts.resolve_session(token)
+        actor = base_actor(request)
+        await accounts.sign_out(actor.as_user(resolved[0]) if resolved else actor, token)
+
+
 def _signed_in_response(result: accounts.SignedIn, status: int = 200) -> JSONResponse:
     body = AuthResponse(user=user_out(result.user), csrf_token=result.csrf_token)
     response = JSONResponse(body.model_dump(), status_code=status)
@@ -66,6 +75,7 @@ async def api_signup(body: SignupRequest, request: Request):
     result = await accounts.sign_up(
         base_actor(request), email=body.email, password=body.password, full_name=body.full_name
     )
+    await _end_previous_session(request)
     return _signed_in_response(result, status=201)
 
 
@@ -74,6 +84,7 @@ async def api_login(body: LoginRequest, request: Request):
     """Sign in: sets the HttpOnly session cookie and returns the CSRF token."""
     _check_origin(request)
     result = await accounts.sign_in(base_actor(request), email=body.email, password=body.password)
+    await _end_previous_session(request)
     return _signed_in_response(result)
 
 
@@ -124,6 +135,7 @@ async def _form_sign_in(request: Request, form: str, next_path: str, kept: dict[
         response = _redirect(request, f"/{form}", {"next": target})
         cookies.set_flash(response, form, exc.message, {**kept, "field": getattr(exc, "field", None) or ""})
         return response
+    await _end_previous_session(request)
     response = _redirect(request, target)
     cookies.set_session_cookie(response, result.token)
     response.delete_cookie(FLASH_COOKIE, path="/")

@@ -29,6 +29,8 @@ MAX_PASSWORD = 1024
 MAX_NAME = 200
 # Refresh `last_seen_at` at most this often: a session check must not be a write.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+# A session unused this long ends, whatever its absolute expiry (SESSION_DAYS).
+SESSION_IDLE_TIMEOUT = timedelta(days=3)
 BAD_CREDENTIALS = "Incorrect email or password."
 TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Please wait a few minutes and try again."
 
@@ -159,7 +161,9 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
         account_key = account_key.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
     ip_key = actor.ip or "-"
     await ratelimit.hit(settings.login_limit_ip, "login-ip", ip_key, message=TOO_MANY_ATTEMPTS)
-    await ratelimit.check(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
+    # Per account *and* address: a guesser locks only their own address out of an
+    # account, never its owner (the per-IP limit above bounds guessing overall).
+    await ratelimit.check(settings.login_limit_account, "login-account", account_key, ip_key, message=TOO_MANY_ATTEMPTS)
 
     user = None
     if storable:
@@ -171,7 +175,9 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
     if not ok or user is None or not user.is_active:
         # A failure that uses the last attempt is not refused itself; the next one is.
         with contextlib.suppress(RateLimited):
-            await ratelimit.hit(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
+            await ratelimit.hit(
+                settings.login_limit_account, "login-account", account_key, ip_key, message=TOO_MANY_ATTEMPTS
+            )
         async with unit_of_work(actor) as uow:
             uow.audit("auth.login_failed", target_type="user", target_id=user.id if user else None, email=account_key)
         raise AuthenticationError(BAD_CREDENTIALS)
@@ -215,6 +221,8 @@ async def resolve_session(token: str | None) -> tuple[User, UserSession] | None:
             return None
         user_session, user = row
         if user_session.revoked_at is not None or user_session.expires_at <= now or not user.is_active:
+            return None
+        if now - user_session.last_seen_at > SESSION_IDLE_TIMEOUT:
             return None
         if now - user_session.last_seen_at > LAST_SEEN_GRANULARITY:
             await session.execute(update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now))

@@ -86,7 +86,10 @@ class SidebarState(SessionState):
     @rx.event
     @signed_in
     async def set_category_filter(self, actor: Actor, value: str):
-        self.category_filter = "" if value in ("", "all") else parse_category(value).value
+        try:
+            self.category_filter = "" if value in ("", "all") else parse_category(value).value
+        except ServiceError:
+            self.category_filter = ""  # the menu offers none; a forged event gets the full list
         await self._load_list(actor)
 
     @rx.event

@@ -1,4 +1,5 @@
-"""The admin area in the browser, and over a raw websocket as people who are not admins.
+"""The admin area in the browser (every admin handler called by non-admins over a raw
+websocket: tests/security/test_handler_authorization.py).
 
 The first administrator comes from the command line, as on a fresh install.
 """
@@ -6,7 +7,6 @@ The first administrator comes from the command line, as on a fresh install.
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import os
 import re
@@ -14,17 +14,13 @@ import subprocess
 import sys
 import uuid
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from finucity.config import PROJECT_ROOT
 from tests.browser.conftest import PASSWORD
 from tests.browser.screens import screenshot
-from tests.browser.test_admin_support import role_and_active, user_id_of
 from tests.browser.test_chat_flow import ask, conversation_id, wait_for_answer
-from tests.support.live_server import run_async
-from tests.support.reflex_socket import RawTab, root_event, state_event
 
 
 @pytest.fixture
@@ -53,21 +49,6 @@ def admin_account(live_server) -> tuple[str, str]:
     return email, PASSWORD
 
 
-def _admin_handlers():
-    import finucity.app  # noqa: F401  (registers every state)
-    from finucity.states.admin.base import AdminState
-
-    def walk(state_class):
-        yield state_class
-        for sub in state_class.get_substates():
-            yield from walk(sub)
-
-    for state_class in walk(AdminState):
-        for name, handler in state_class.event_handlers.items():
-            if handler.fn.__module__.startswith("finucity."):
-                yield state_class, name, handler
-
-
 # --- people who are not admins ------------------------------------------------------------------
 
 
@@ -81,47 +62,6 @@ def test_a_normal_user_gets_403_and_no_admin_data(page: Page, signed_in, new_acc
         expect(page.get_by_test_id("admin-forbidden")).to_be_visible()
     assert not [f for f in frames if other_email in f]
     screenshot(page, "admin-403-1280x800")
-
-
-async def _call_every_admin_handler(base_url: str, cookie: str | None, target_id: str, handlers) -> list[str]:
-    """Every admin handler, with the ids of a real user as arguments; every frame that came back."""
-    async with RawTab(base_url, uuid.uuid4().hex, cookie) as tab:
-        for state_class, name, handler in handlers:
-            params = list(inspect.signature(handler.fn).parameters)[1:]
-            args = {p: ({"q": "", "role": "user", "quota": "1"} if p == "form" else target_id) for p in params}
-            if "active" in args:
-                args["active"] = False
-            if "role" in args:
-                args["role"] = "user"
-            await tab.send(state_event(state_class, name), args, path="/admin/users")
-        # Events of a tab are handled in order: this one answers after all of them.
-        await tab.send(root_event("hydrate"), path="/admin")
-        await tab.wait_for(lambda f: '"is_hydrated_rx_state_": false' in f, what="the last hydration")
-        return tab.frames
-
-
-def test_every_admin_handler_called_by_a_normal_user_returns_and_changes_nothing(
-    live_server, new_account, admin_account
-):
-    admin_email, _ = admin_account
-    user_email, _, _ = new_account("Plain User")
-    login = httpx.post(
-        f"{live_server.url}/api/auth/login",
-        json={"email": user_email, "password": PASSWORD},
-        headers={"Origin": live_server.url},
-        timeout=20,
-    )
-    cookie = f"finucity_session={login.cookies['finucity_session']}"
-    admin_id = user_id_of(live_server, admin_email)
-    handlers = list(_admin_handlers())  # (Reflex's registry is read in this thread)
-    assert len(handlers) >= 15
-    for who in (cookie, None):
-        frames = run_async(_call_every_admin_handler(live_server.url, who, admin_id, handlers))
-        leaked = [f for f in frames if admin_email in f or "Asha Admin" in f]
-        assert not leaked, leaked[:1]
-    # Nothing changed: the admin is still an admin and still active.
-    assert role_and_active(live_server, admin_email) == ("admin", True)
-    assert role_and_active(live_server, user_email) == ("user", True)
 
 
 # --- an administrator at work ----------------------------------------------------------------------

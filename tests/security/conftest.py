@@ -1,0 +1,139 @@
+"""Fixtures for the attack tests: the live app, raw sockets, accounts made over HTTP,
+and the live database and Redis read directly, as an auditor would.
+
+The in-process API fixtures (`api`, `app`) come from tests/api/conftest.py. The live
+production server is the browser tests' (tests/support/live_server.py, the same fake
+model and scripts), started once for this folder with Redis as Reflex's state
+manager (a database number of its own), so the probes also show what a tab's state
+leaves in Redis. Without Redis it runs on memory state and the Redis checks skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import Api, ApiUser, api, app  # noqa: F401  (fixtures)
+from tests.browser.conftest import (  # noqa: F401  (fixtures)
+    CHROMIUM,
+    PASSWORD,
+    browser_context_args,
+    browser_type_launch_args,
+    fake,
+    register_scripts,
+)
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.support.live_server import LiveServer, ServerFailed, run_live_server
+from tests.support.reflex_socket import EVENT_PREFIX, RawTab
+
+REDIS_DB = 13
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The production server with the fake model, and Redis holding the tabs' state.
+
+    On a machine too loaded for the build's 10-second prerender of each page, the
+    server starts again without prerendering (REFLEX_SSR=false): the pages then
+    render in the browser, and nothing these tests probe changes."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    fake_model = FakeOpenAI().start()
+    register_scripts(fake_model)
+    settings = {"REDIS_URL": REDIS_URL} if redis_answers() else {}
+    try:
+        with contextlib.ExitStack() as stack:
+            for attempt in ({}, {"REFLEX_SSR": "false"}):
+                try:
+                    data = tmp_path_factory.mktemp("security-live")
+                    server = stack.enter_context(run_live_server(fake_model, data, **settings, **attempt))
+                    break
+                except ServerFailed as exc:
+                    if attempt or "Prerender" not in str(exc):
+                        pytest.fail(str(exc))
+            server.redis_url = settings.get("REDIS_URL")
+            yield server
+    finally:
+        fake_model.stop()
+
+
+@dataclasses.dataclass
+class LiveUser:
+    """An account on the live server, signed in through the JSON API."""
+
+    id: str
+    email: str
+    name: str
+    session: str  # the raw session cookie value
+    csrf: str
+
+    @property
+    def cookie(self) -> str:
+        return f"finucity_session={self.session}"
+
+
+def live_signup(base_url: str, name: str = "Someone Else") -> LiveUser:
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    response = httpx.post(
+        f"{base_url}/api/auth/signup",
+        json={"email": email, "password": PASSWORD, "full_name": name},
+        headers={"Origin": base_url},
+        timeout=20,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return LiveUser(body["user"]["id"], email, name, response.cookies["finucity_session"], body["csrf_token"])
+
+
+def live_db(server, *, write: bool = False) -> sqlite3.Connection:
+    """The live server's SQLite file (read-only unless `write`)."""
+    path = server.database_url.removeprefix("sqlite:///")
+    return sqlite3.connect(f"file:{path}?mode={'rw' if write else 'ro'}", uri=True, timeout=10)
+
+
+class ProbeTab(RawTab):
+    """A raw tab that also sends the page's route parameters (`/chat/<id>` gives
+    `conversation_id`), as Reflex's JavaScript does."""
+
+    async def send_to(self, name: str, payload: dict | None, *, path: str, query: dict | None = None) -> None:
+        import json
+
+        event = {
+            "name": name,
+            "payload": payload or {},
+            "router_data": {"pathname": path, "asPath": path, "query": query or {}},
+        }
+        assert self._socket is not None
+        await self._socket.send(EVENT_PREFIX + json.dumps(["event", event]))
+
+    async def wait_for_hydrations(self, count: int, *, timeout: float = 30.0) -> None:
+        """Until `count` hydration deltas came back: a tab's events are handled in order,
+        so the last `hydrate` sent answers after every event before it."""
+
+        def seen() -> int:
+            return sum('"is_hydrated_rx_state_": false' in f for f in self.frames)
+
+        try:
+            async with asyncio.timeout(timeout):
+                while seen() < count:
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(f"{seen()} of {count} hydrations came back in {timeout}s") from None
