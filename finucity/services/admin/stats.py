@@ -27,11 +27,11 @@ from sqlalchemy import distinct, func, select
 from finucity.models import Category, Conversation, MessageFeedback, MessageStatus, Rating, UsageCounter, UsageLedger
 from finucity.services.admin import usage
 from finucity.services.admin.guard import require_admin
-from finucity.services.admin.query import period
+from finucity.services.admin.query import period, reading
 from finucity.services.admin.usage import DayUsage, ModelUsage
 from finucity.services.usage_ledger import ANSWER, FAILURE, FIRST_TOKEN, percentile
 from finucity.services.ai.categories import CATEGORY_LABELS
-from finucity.services.context import Actor, read_only
+from finucity.services.context import Actor
 
 FINISHED = (MessageStatus.complete.value, MessageStatus.stopped.value, MessageStatus.failed.value)
 TOP_FAILURES = 10
@@ -62,7 +62,7 @@ async def overview(actor: Actor, days: int) -> Overview:
     span = period(days)
     first, last = span.start.date(), span.end.date()
     in_ledger = (UsageLedger.day >= first, UsageLedger.day < last)
-    async with read_only() as session:
+    async with reading() as session:
         # One pass over the ledger's rows of the period, per day and model: everything
         # per day, per status and per model is added up from it here.
         rows = (

@@ -29,6 +29,7 @@ from finucity.services.admin.query import (
     page_size,
     parse_time,
     period,
+    reading,
 )
 from finucity.services.admin.usage import DayUsage, ModelUsage, UsageDay
 from finucity.services.context import Actor, read_only, unit_of_work
@@ -148,7 +149,7 @@ async def get_user(actor: Actor, user_id: object, *, days: int = 30) -> AdminUse
     require_admin(actor)
     ident = parse_id(user_id, what=USER_NOT_FOUND)
     span = period(days)
-    async with read_only() as session:
+    async with reading() as session:
         row = await _get_row(session, ident)
         by_day = await usage.by_day(session, span, ident)
         day_model = await usage.by_day_and_model(session, span, ident)
