@@ -45,8 +45,7 @@ import sqlalchemy as sa
 from finucity import db
 from finucity.models import Conversation, User, utcnow
 from finucity.services import conversations as sidebar
-from finucity.services import quota
-from finucity.services import search
+from finucity.services import quota, search
 from finucity.services.context import Actor, read_only
 from finucity.services.demo.seed import ADMIN_EMAIL, seed_demo
 

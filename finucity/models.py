@@ -217,7 +217,6 @@ class MessageFeedback(SQLModel, table=True):
     updated_at: datetime = _time(default=utcnow, index=True)
 
 
-
 class UsageLedger(SQLModel, table=True):
     """What was asked and spent, per UTC day, user, model, channel and category.
 

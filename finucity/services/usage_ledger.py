@@ -93,7 +93,7 @@ class Spender:
 def bucket_of(ms: int) -> int:
     if ms < EXACT_BELOW_MS:
         return max(ms, 0)
-    return EXACT_BELOW_MS + int(math.floor(math.log(ms / EXACT_BELOW_MS) / math.log(GROWTH)))
+    return EXACT_BELOW_MS + math.floor(math.log(ms / EXACT_BELOW_MS) / math.log(GROWTH))
 
 
 def bucket_bounds(bucket: int) -> tuple[float, float]:

@@ -142,7 +142,8 @@ async def _random_data(people) -> None:
                     rating=rng.choice([None, "up", "down"]),
                 )
             )
-        await add_conversation(rng.choice(users).id, category=rng.choice(["gst", "general"]), at=days_ago(n), turns=turns)
+        category = rng.choice(["gst", "general"])
+        await add_conversation(rng.choice(users).id, category=category, at=days_ago(n), turns=turns)
 
 
 async def _assert_overview_agrees(days: int) -> None:

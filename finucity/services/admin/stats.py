@@ -19,7 +19,6 @@ and thumbs are read from their own tables (a covering index and a small table).
 from __future__ import annotations
 
 import dataclasses
-
 from collections import defaultdict
 
 from sqlalchemy import distinct, func, select
@@ -29,9 +28,9 @@ from finucity.services.admin import usage
 from finucity.services.admin.guard import require_admin
 from finucity.services.admin.query import period, reading
 from finucity.services.admin.usage import DayUsage, ModelUsage
-from finucity.services.usage_ledger import ANSWER, FAILURE, FIRST_TOKEN, percentile
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.services.context import Actor
+from finucity.services.usage_ledger import ANSWER, FAILURE, FIRST_TOKEN, percentile
 
 FINISHED = (MessageStatus.complete.value, MessageStatus.stopped.value, MessageStatus.failed.value)
 TOP_FAILURES = 10

@@ -90,9 +90,7 @@ def totals(rows: list[DayUsage]) -> list[ModelUsage]:
     return [ModelUsage(name, *figures) for name, figures in ordered]
 
 
-async def by_day_and_model(
-    session: AsyncSession, period: Period, user_id: uuid.UUID | None = None
-) -> list[DayUsage]:
+async def by_day_and_model(session: AsyncSession, period: Period, user_id: uuid.UUID | None = None) -> list[DayUsage]:
     """Answers and tokens per day and model (days with none left out), oldest first."""
     stmt = (
         select(
