@@ -173,11 +173,12 @@ class Tally:
                 self.counters[(day, FAILURE, error[:300])] += 1
         self._add((day, user_id, model or "", channel, category), **counts)
 
-    def message(self, row, user_id: uuid.UUID, channel: str) -> None:
-        """Count a stored message (a Message, or a row with its columns) as the writers would have."""
+    def message(self, row, user_id: uuid.UUID, channel: str, question_model: str | None = None) -> None:
+        """Count a stored message (a Message, or a row with its columns) as the writers would have.
+        A question is counted under `question_model` (the writer uses the model that answers it)."""
         day = row.created_at.date()
         if row.role == MessageRole.user.value:
-            self.question(day, user_id, row.model, channel, row.category)
+            self.question(day, user_id, question_model or row.model, channel, row.category)
         elif row.status in _STATUS_COLUMN:
             self.answer(
                 day,
@@ -212,6 +213,31 @@ class Tally:
                 )
                 found.append((stmt, rows))
         return found
+
+
+def of_rows(rows: Sequence[dict], owners: dict[uuid.UUID, uuid.UUID], channel: str = "web") -> Tally:
+    """A tally of message rows as dictionaries (bulk inserts: seed-demo), `owners` mapping each
+    conversation to its user; questions go under the model of their conversation's answers."""
+    models = {r["conversation_id"]: r.get("model") for r in rows if r["role"] == MessageRole.assistant.value}
+    tally = Tally()
+    for r in rows:
+        row = _Row(**{name: r.get(name) for name in _Row.__dataclass_fields__})
+        tally.message(row, owners[r["conversation_id"]], channel, models.get(r["conversation_id"]))
+    return tally
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    role: str
+    status: str
+    model: str | None
+    category: str
+    tokens_in: int | None
+    tokens_out: int | None
+    first_token_ms: int | None
+    latency_ms: int | None
+    error: str | None
+    created_at: datetime
 
 
 async def apply(session: AsyncSession | AsyncConnection, tally: Tally) -> None:
