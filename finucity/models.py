@@ -134,8 +134,11 @@ class Conversation(SQLModel, table=True):
         sa.Index("ix_conversations_user_updated", "user_id", sa.text("updated_at DESC")),
         # Every user's conversations, newest first (the admin area's list).
         sa.Index("ix_conversations_updated", "updated_at", "id"),
-        # Conversations started in a period, by category (the admin overview).
-        sa.Index("ix_conversations_created", "created_at", "category"),
+        # Conversations started in a period, by category (the admin overview). Category is
+        # only INCLUDEd (PostgreSQL): as a key column, PostgreSQL used this index for
+        # "category = gst" and read every gst conversation's last status (1.3 s) instead of
+        # walking ix_conversations_updated newest first until the page was full.
+        sa.Index("ix_conversations_created", "created_at", postgresql_include=["category"]),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
