@@ -258,7 +258,7 @@ class UsageCounter(SQLModel, table=True):
     day: date = Field(primary_key=True)
     metric: str = Field(max_length=16, primary_key=True)
     key: str = Field(max_length=300, primary_key=True)
-    n: int = 0
+    n: int = Field(default=0, sa_type=sa.BigInteger)
 
 
 # Search indexes, made by migration 0004 for one database each and so outside this metadata:

@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("metric", sa.String(length=16), nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("day", "metric", "key"),
     )
     # Not batch mode: rebuilding conversations on SQLite would drop 0004's FTS triggers.

@@ -10,8 +10,18 @@ import uuid
 
 from sqlalchemy import delete, select
 
-from finucity.models import ApiToken, Conversation, Message, MessageFeedback, UsageLedger, User, UserSession, utcnow
-from finucity.services import security
+from finucity.models import (
+    ApiToken,
+    Conversation,
+    Message,
+    MessageFeedback,
+    UsageCounter,
+    UsageLedger,
+    User,
+    UserSession,
+    utcnow,
+)
+from finucity.services import security, usage_ledger
 from finucity.services.accounts import MAX_PASSWORD
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
@@ -137,6 +147,9 @@ async def delete_account(actor: Actor, *, password: str) -> None:
         # order keeps PostgreSQL's constraints happy either way.
         await uow.session.execute(delete(MessageFeedback).where(MessageFeedback.user_id == user_id))
         await uow.session.execute(delete(UsageLedger).where(UsageLedger.user_id == user_id))
+        await uow.session.execute(
+            delete(UsageCounter).where(UsageCounter.metric == usage_ledger.ACTIVE, UsageCounter.key == str(user_id))
+        )
         await uow.session.execute(delete(Message).where(Message.conversation_id.in_(conversation_ids)))
         await uow.session.execute(delete(Conversation).where(Conversation.user_id == user_id))
         await uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))

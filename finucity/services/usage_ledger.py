@@ -2,7 +2,9 @@
 
 Two tables (finucity.models): `usage_ledger`, one row per UTC day, user, model, channel
 and category with the questions asked, the answers finished by status and the tokens
-spent; and `usage_counters`, per UTC day, the latency histograms and failure reasons.
+spent (per-user figures and quotas); and `usage_counters`, per UTC day, the same totals
+summed over users, the users active that day, the latency histograms and the failure
+reasons (the overview reads only these: a few hundred rows a day instead of thousands).
 Both are only ever added to, in the same transaction as the write they count:
 
 - a question, when `chat.send_message` saves it (`record_question`);
@@ -39,6 +41,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from finucity.models import Conversation, Message, MessageRole, MessageStatus, UsageCounter, UsageLedger
 
 FIRST_TOKEN, ANSWER, FAILURE = "first_token", "answer", "failure"
+# Per-day totals for the overview, summed over users (a few rows a day, not one per user):
+# "questions" (key ""), "active" (key: a user id that asked that day), and per model (key:
+# the model, "" when none): "complete", "stopped", "failed", "tokens_in", "tokens_out".
+QUESTIONS, ACTIVE, TOKENS_IN, TOKENS_OUT = "questions", "active", "tokens_in", "tokens_out"
+PER_MODEL = (
+    *(s.value for s in (MessageStatus.complete, MessageStatus.stopped, MessageStatus.failed)),
+    TOKENS_IN,
+    TOKENS_OUT,
+)
 EXACT_BELOW_MS = 20
 GROWTH = 1.05
 UNKNOWN_CHANNEL = "unknown"
@@ -145,6 +156,8 @@ class Tally:
 
     def question(self, day: date, user_id: uuid.UUID, model: str | None, channel: str, category: str) -> None:
         self._add((day, user_id, model or "", channel, category), questions=1)
+        self.counters[(day, QUESTIONS, "")] += 1
+        self.counters[(day, ACTIVE, str(user_id))] += 1
 
     def answer(
         self,
@@ -163,8 +176,12 @@ class Tally:
     ) -> None:
         """`status` None: only the tokens (the answer itself was counted elsewhere, or is gone)."""
         counts = {"tokens_in": tokens_in or 0, "tokens_out": tokens_out or 0}
+        for metric, n in ((TOKENS_IN, tokens_in), (TOKENS_OUT, tokens_out)):
+            if n:
+                self.counters[(day, metric, model or "")] += n
         if status in _STATUS_COLUMN:
             counts[_STATUS_COLUMN[status]] = 1
+            self.counters[(day, status, model or "")] += 1
             if first_token_ms is not None:
                 self.counters[(day, FIRST_TOKEN, str(bucket_of(first_token_ms)))] += 1
             if status == MessageStatus.complete.value and latency_ms is not None:

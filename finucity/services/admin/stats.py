@@ -7,9 +7,10 @@ statuses, timings and failures are those of answers written in the period;
 thumbs are the ratings given (or last changed) in the period.
 
 Messages, active users, statuses, tokens, timings and failures come from the usage
-ledger (finucity/services/usage_ledger.py), written with each question and each
-answer's final save, so the overview reads a few thousand ledger rows instead of
-every message of the period (4 to 6 s at a million messages; see bench/RESULTS.md).
+ledger's per-day totals (`usage_counters`, finucity/services/usage_ledger.py), written
+with each question and each answer's final save, so the overview reads a few rows a
+day instead of every message of the period (4 to 6 s at a million messages before;
+see bench/RESULTS.md).
 They count what happened: an answer deleted later still counts, and an answer still
 being written counts once it ends. Medians and p95s are read from the ledger's
 latency histograms: exact under 20 ms, within 5% above. Conversations by category
@@ -21,16 +22,26 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
-from finucity.models import Category, Conversation, MessageFeedback, MessageStatus, Rating, UsageCounter, UsageLedger
+from finucity.models import Category, Conversation, MessageFeedback, MessageStatus, Rating, UsageCounter
 from finucity.services.admin import usage
 from finucity.services.admin.guard import require_admin
 from finucity.services.admin.query import period, reading
 from finucity.services.admin.usage import DayUsage, ModelUsage
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.services.context import Actor
-from finucity.services.usage_ledger import ANSWER, FAILURE, FIRST_TOKEN, percentile
+from finucity.services.usage_ledger import (
+    ACTIVE,
+    ANSWER,
+    FAILURE,
+    FIRST_TOKEN,
+    PER_MODEL,
+    QUESTIONS,
+    TOKENS_IN,
+    TOKENS_OUT,
+    percentile,
+)
 
 FINISHED = (MessageStatus.complete.value, MessageStatus.stopped.value, MessageStatus.failed.value)
 TOP_FAILURES = 10
@@ -60,42 +71,32 @@ async def overview(actor: Actor, days: int) -> Overview:
     require_admin(actor)
     span = period(days)
     first, last = span.start.date(), span.end.date()
-    in_ledger = (UsageLedger.day >= first, UsageLedger.day < last)
+    in_span = (UsageCounter.day >= first, UsageCounter.day < last)
     async with reading() as session:
-        # One pass over the ledger's rows of the period, per day and model: everything
-        # per day, per status and per model is added up from it here.
-        rows = (
+        # The ledger's per-day totals (a few rows a day) and one count of active users per day.
+        counters = (
             await session.execute(
-                select(
-                    UsageLedger.day,
-                    UsageLedger.model,
-                    func.sum(UsageLedger.questions),
-                    func.sum(UsageLedger.answers_complete),
-                    func.sum(UsageLedger.answers_stopped),
-                    func.sum(UsageLedger.answers_failed),
-                    func.sum(UsageLedger.tokens_in),
-                    func.sum(UsageLedger.tokens_out),
+                select(UsageCounter.day, UsageCounter.metric, UsageCounter.key, UsageCounter.n).where(
+                    *in_span, UsageCounter.metric.in_([QUESTIONS, *PER_MODEL, FAILURE])
                 )
-                .where(*in_ledger)
-                .group_by(UsageLedger.day, UsageLedger.model)
+            )
+        ).all()
+        histogram_rows = (
+            await session.execute(
+                select(UsageCounter.metric, UsageCounter.key, func.sum(UsageCounter.n))
+                .where(*in_span, UsageCounter.metric.in_([FIRST_TOKEN, ANSWER]))
+                .group_by(UsageCounter.metric, UsageCounter.key)
             )
         ).all()
         active = dict(
             (
                 await session.execute(
-                    select(UsageLedger.day, func.count(distinct(UsageLedger.user_id)))
-                    .where(*in_ledger, UsageLedger.questions > 0)
-                    .group_by(UsageLedger.day)
+                    select(UsageCounter.day, func.count())
+                    .where(*in_span, UsageCounter.metric == ACTIVE)
+                    .group_by(UsageCounter.day)
                 )
             ).all()
         )
-        counters = (
-            await session.execute(
-                select(UsageCounter.metric, UsageCounter.key, func.sum(UsageCounter.n))
-                .where(UsageCounter.day >= first, UsageCounter.day < last)
-                .group_by(UsageCounter.metric, UsageCounter.key)
-            )
-        ).all()
         categories = (
             await session.execute(
                 select(Conversation.category, func.count())
@@ -114,38 +115,44 @@ async def overview(actor: Actor, days: int) -> Overview:
             ).all()
         )
     per_day: dict = defaultdict(int)
-    statuses = [0, 0, 0]
-    by_model: list[DayUsage] = []
-    for day, model, questions, complete, stopped, failed, tokens_in, tokens_out in rows:
-        n = (int(complete), int(stopped), int(failed))
-        per_day[day] += int(questions) + sum(n)
-        statuses = [a + b for a, b in zip(statuses, n, strict=True)]
-        if model and (sum(n) or tokens_in or tokens_out):
-            by_model.append(DayUsage(day, model, sum(n), int(tokens_in), int(tokens_out)))
+    statuses: dict[str, int] = defaultdict(int)
+    by_model: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    failures: dict[str, int] = defaultdict(int)
+    for day, metric, key, n in counters:
+        n = int(n)
+        if metric == FAILURE:
+            failures[key] += n
+            continue
+        if metric in FINISHED:
+            statuses[metric] += n
+        if metric == QUESTIONS or metric in FINISHED:
+            per_day[day] += n
+        if metric in PER_MODEL and key:
+            by_model[(day, key)][metric] += n
     histograms: dict[str, dict[int, int]] = {FIRST_TOKEN: {}, ANSWER: {}}
-    failures = []
-    for metric, key, n in counters:
-        if metric in histograms:
-            histograms[metric][int(key)] = int(n)
-        elif metric == FAILURE:
-            failures.append((key, int(n)))
-    failures.sort(key=lambda item: (-item[1], item[0]))
+    for metric, key, n in histogram_rows:
+        histograms[metric][int(key)] = int(n)
     first_token, answer = histograms[FIRST_TOKEN], histograms[ANSWER]
+    models = [
+        DayUsage(day, model, sum(f[s] for s in FINISHED), f[TOKENS_IN], f[TOKENS_OUT])
+        for (day, model), f in by_model.items()
+    ]
+    reasons = sorted(failures.items(), key=lambda item: (-item[1], item[0]))
     return Overview(
         days=span.days,
         has_data=any(per_day.values()),
         messages_per_day=[(d.isoformat(), per_day.get(d, 0)) for d in span.each_day],
         active_users_per_day=[(d.isoformat(), int(active.get(d, 0))) for d in span.each_day],
         conversations_by_category=[(_label(category), int(n)) for category, n in categories],
-        answers_by_status=list(zip(FINISHED, statuses, strict=True)),
+        answers_by_status=[(status, statuses[status]) for status in FINISHED],
         first_token_p50_ms=percentile(first_token, 0.5),
         first_token_p95_ms=percentile(first_token, 0.95),
         answer_p50_ms=percentile(answer, 0.5),
         answer_p95_ms=percentile(answer, 0.95),
-        tokens_by_model=usage.totals(by_model),
+        tokens_by_model=usage.totals(models),
         thumbs_up=int(thumbs.get(Rating.up.value, 0)),
         thumbs_down=int(thumbs.get(Rating.down.value, 0)),
-        failure_reasons=failures[:TOP_FAILURES],
+        failure_reasons=reasons[:TOP_FAILURES],
     )
 
 
