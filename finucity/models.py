@@ -255,8 +255,9 @@ class UsageCounter(SQLModel, table=True):
 
     __tablename__ = "usage_counters"
 
-    day: date = Field(primary_key=True)
+    # Keyed metric first: the overview reads a few metrics over a range of days.
     metric: str = Field(max_length=16, primary_key=True)
+    day: date = Field(primary_key=True)
     key: str = Field(max_length=300, primary_key=True)
     n: int = Field(default=0, sa_type=sa.BigInteger)
 

@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("metric", sa.String(length=16), nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "metric", "key"),
+        sa.PrimaryKeyConstraint("metric", "day", "key"),
     )
     # Not batch mode: rebuilding conversations on SQLite would drop 0004's FTS triggers.
     # category INCLUDEd, not a key: as a key PostgreSQL picked this index for the admin list's
