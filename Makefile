@@ -18,11 +18,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run dev test lint format install install-dev browser migrate bench clean help
+.PHONY: run run-prod dev test lint format install install-dev browser nginx migrate bench clean help
 
 help:
 	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
 	@echo "make test   - install and run the whole test suite (browser tests included)"
+	@echo "make run-prod - serve with WORKERS workers (default 2) on DATABASE_URL and REDIS_URL"
 	@echo "make dev    - hot-reloading development server (pages :$(PORT), backend :8000)"
 	@echo "make bench  - streaming benchmarks (prints numbers)"
 	@echo "make lint   - ruff check and format check (part of make test)"
@@ -42,7 +43,7 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt constraints.txt $(RUNTIME_ST
 
 install: $(RUNTIME_STAMP)
 
-install-dev: $(DEV_STAMP) browser
+install-dev: $(DEV_STAMP) browser nginx
 
 # Debian's Chromium drives the browser tests; Playwright never downloads one.
 browser:
@@ -52,11 +53,28 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's nginx fronts two workers in tests/scaleout (the test starts its own).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's nginx for the scale-out tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 migrate: install
 	$(BIN)/python -m finucity migrate
 
 run: migrate
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT)
+
+# Several worker processes share state, rate limits and live answers through
+# Redis, so WORKERS > 1 needs REDIS_URL (and PostgreSQL for DATABASE_URL).
+WORKERS ?= 2
+HOST ?= 0.0.0.0
+run-prod: migrate
+	@$(BIN)/python -c 'import sys; from finucity.config import get_settings as s; \
+		sys.exit(0 if s().redis_url or $(WORKERS) == 1 else "make run-prod: WORKERS=$(WORKERS) needs REDIS_URL (or WORKERS=1)")'
+	GRANIAN_WORKERS=$(WORKERS) $(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host $(HOST)
 
 dev: migrate
 	BACKEND_PORT=8000 $(BIN)/reflex run --env dev --frontend-port $(PORT) --backend-port 8000

@@ -29,9 +29,12 @@ config = rx.Config(
     backend_port=int(os.environ["BACKEND_PORT"]) if os.environ.get("BACKEND_PORT") else None,
     # The browser may only talk to us from the configured origins.
     cors_allowed_origins=settings.origins,
-    # Without Redis the state lives in this process's memory.
+    # Without Redis the state lives in this process's memory; with it, any
+    # worker (GRANIAN_WORKERS, `make run-prod`) can serve any tab's events.
     state_manager_mode="redis" if settings.redis_url else "memory",
     redis_url=settings.redis_url,
+    # Behind a proxy on another port or host, the pages' socket goes there.
+    **({"api_url": settings.public_url.rstrip("/")} if settings.public_url else {}),
     default_color_mode="dark",
     plugins=[rx.plugins.RadixThemesPlugin(theme=RADIX_THEME)],
     react_strict_mode=False,

@@ -13,6 +13,7 @@ from finucity.pages.admin import audit_page, conversations_page, overview_page, 
 from finucity.pages.auth import login_page, signup_page
 from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
+from finucity.pages.tools import tools_page
 from finucity.services import lifecycle
 from finucity.states.admin.audit import AdminAuditState
 from finucity.states.admin.conversations import AdminConversationsState
@@ -22,6 +23,7 @@ from finucity.states.auth import AuthFormState
 from finucity.states.boundary import TabBoundary
 from finucity.states.conversation import ConversationState
 from finucity.states.session import SessionState
+from finucity.states.tools import ToolsState
 
 configure_logging()
 
@@ -76,3 +78,11 @@ app.add_page(
 )
 app.add_page(users_page, route="/admin/users", title="Users · Admin", on_load=AdminUsersState.load)
 app.add_page(audit_page, route="/admin/audit", title="Audit log · Admin", on_load=AdminAuditState.load)
+# Calculators need no sign-in (api/pages.py does not guard /tools).
+app.add_page(
+    tools_page,
+    route="/tools",
+    title="Calculators · Finucity AI",
+    description="Indian income tax, capital gains, GST, EMI, SIP, PPF, HRA and gratuity, with the working shown.",
+    on_load=ToolsState.load,
+)

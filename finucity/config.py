@@ -8,6 +8,7 @@ in logs, reprs and tracebacks.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{DATA_DIR / 'finucity.db'}"
     # Unset means everything stays in this process (state, rate limits).
     redis_url: str | None = None
+    # PostgreSQL connection pool, per worker process (SQLite has none).
+    db_pool_size: int = Field(default=10, ge=1, le=1000)
+    db_max_overflow: int = Field(default=20, ge=0, le=1000)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0)
+    db_pool_recycle_s: int = Field(default=1800, ge=-1)
+    db_pool_pre_ping: bool = True
+    # "transaction" behind PgBouncer or Supabase's transaction pooler (no
+    # server-side prepared statements there); "session" for a direct
+    # connection or a session pooler. Empty: "transaction" on port 6543.
+    database_pooler: Literal["", "session", "transaction"] = ""
 
     # --- security ------------------------------------------------------------
     secret_key: SecretStr | None = None
@@ -44,6 +55,9 @@ class Settings(BaseSettings):
     # Sign-in throttling: failed attempts per account, and attempts per IP.
     login_limit_account: str = "5/15 minutes"
     login_limit_ip: str = "30/15 minutes"
+    # Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For
+    # and X-Real-IP name the client; from anyone else those headers are ignored.
+    trusted_proxies: str = ""
 
     # --- the AI provider -----------------------------------------------------
     ai_base_url: str = GITHUB_MODELS_URL
@@ -54,6 +68,15 @@ class Settings(BaseSettings):
     ai_max_tokens: int = Field(default=4000, ge=16, le=128_000)
     ai_temperature: float = Field(default=0.3, ge=0.0, le=2.0)
     ai_timeout_s: float = Field(default=60.0, gt=0)
+    # Retries of a 429/5xx/refused/timed-out request, only before any text
+    # has streamed; the backoff doubles from AI_RETRY_BACKOFF_S, and a
+    # Retry-After longer than AI_RETRY_MAX_WAIT_S means "give up now".
+    ai_max_retries: int = Field(default=1, ge=0, le=5)
+    ai_retry_backoff_s: float = Field(default=0.5, gt=0)
+    ai_retry_max_wait_s: float = Field(default=20.0, ge=0)
+    # Seconds without a new piece of text, once the answer has started,
+    # before it is given up as stalled (AI_TIMEOUT_S covers the first piece).
+    ai_stream_idle_timeout_s: float = Field(default=30.0, gt=0)
     # Budget for the conversation history sent with each question.
     ai_history_tokens: int = Field(default=6000, ge=0)
 
@@ -66,15 +89,30 @@ class Settings(BaseSettings):
 
     # --- serving -------------------------------------------------------------
     port: int = 3000
+    # The address people open when a proxy serves the app on another port or
+    # host (https://chat.example.com); the pages open their socket there.
+    # Unset: the host of the page, on PORT (or 443 over https).
+    public_url: str | None = None
     # Seconds between saves of an answer that is still streaming.
     stream_persist_interval_s: float = Field(default=1.0, gt=0)
     # Seconds between screen updates of a streaming answer (10 per second).
     stream_ui_interval_s: float = Field(default=0.1, gt=0)
+    # A streaming answer is saved at least this often even when no text
+    # arrives (its heartbeat); one not saved for STREAM_STALE_AFTER_S is
+    # taken as abandoned by a dead worker and marked failed (interrupted).
+    stream_heartbeat_s: float = Field(default=5.0, gt=0)
+    stream_stale_after_s: float = Field(default=30.0, gt=0)
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        parse_networks(value)  # raises on a typo, at start-up rather than per request
+        return value
 
     @field_validator("database_url", "ai_base_url", "ai_model", mode="before")
     @classmethod
@@ -88,6 +126,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _stale_means_several_missed_heartbeats(self) -> Settings:
+        if self.stream_stale_after_s < 2 * self.stream_heartbeat_s:
+            raise ValueError("STREAM_STALE_AFTER_S must be at least twice STREAM_HEARTBEAT_S")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
@@ -128,6 +172,10 @@ class Settings(BaseSettings):
         return _development_secret()
 
     @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return parse_networks(self.trusted_proxies)
+
+    @property
     def sync_database_url(self) -> str:
         return normalize_database_url(self.database_url, asynchronous=False)
 
@@ -151,6 +199,11 @@ def normalize_database_url(url: str, *, asynchronous: bool) -> str:
     if base == "sqlite":
         return f"sqlite+aiosqlite://{rest}" if asynchronous else f"sqlite://{rest}"
     raise ValueError(f"Unsupported database scheme {scheme!r}: use sqlite or postgresql")
+
+
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """ "10.0.0.0/8, 127.0.0.1" -> networks (a bare address is a /32 or /128)."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
 
 
 @functools.lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from finucity.config import PROJECT_ROOT, get_settings, normalize_database_url
@@ -49,10 +50,38 @@ def get_engine() -> AsyncEngine:
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            engine = create_async_engine(url, **postgres_engine_options(url))
         _engine = engine
         _sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
     return _engine
+
+
+def postgres_engine_options(url: str) -> dict:
+    """The pool (per worker process) from settings, and what PgBouncer's
+    transaction mode (Supabase's pooler on port 6543) needs."""
+    settings = get_settings()
+    options: dict = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_s,
+        "pool_recycle": settings.db_pool_recycle_s,
+        "pool_pre_ping": settings.db_pool_pre_ping,
+    }
+    if uses_transaction_pooler(url, settings.database_pooler):
+        # Each transaction may run on another server connection: a statement
+        # prepared on one is unknown on the next. psycopg prepares none.
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
+def uses_transaction_pooler(url: str, pooler: str) -> bool:
+    """DATABASE_POOLER wins; unset, port 6543 (Supabase's transaction pooler) means transaction mode."""
+    if pooler:
+        return pooler == "transaction"
+    try:
+        return make_url(url).port == 6543
+    except ArgumentError:
+        return False
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

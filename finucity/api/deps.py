@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from finucity.api.errors import ApiError
 from finucity.services import accounts, security
 from finucity.services.context import Actor
+from finucity.web.client_ip import client_ip as forwarded_client_ip
 from finucity.web.cookies import SESSION_COOKIE
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -33,7 +34,8 @@ class Caller:
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    # X-Forwarded-For counts only from TRUSTED_PROXIES (web/client_ip.py).
+    return forwarded_client_ip(request.client.host if request.client else None, request.headers)
 
 
 def base_actor(request: Request) -> Actor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from finucity.api import admin, auth, chat, conversations, feedback
+from finucity.api import admin, auth, chat, conversations, feedback, tools
 from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
@@ -38,6 +38,7 @@ def _api_router() -> APIRouter:
     router.include_router(conversations.router)
     router.include_router(feedback.router)
     router.include_router(admin.router)
+    router.include_router(tools.router)
     return router
 
 

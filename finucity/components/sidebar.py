@@ -199,6 +199,13 @@ def sidebar() -> rx.Component:
             ),
             _search(),
             _filters(),
+            rx.link(
+                rx.icon("calculator", size=15),
+                "Calculators",
+                href="/tools",
+                class_name="fc-tools-link",
+                underline="none",
+            ),
             class_name="fc-sidebar-top",
         ),
         _conversation_list(),

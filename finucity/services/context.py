@@ -14,11 +14,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finucity import db
 from finucity.models import AuditLog, Role, utcnow
-from finucity.services.errors import AuthenticationError, PermissionDenied
+from finucity.services.errors import AuthenticationError, PermissionDenied, Unavailable
+
+# The database is down or unreachable (not a bad query): say so, as a 503.
+_DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
 Channel = Literal["ui", "api", "cli", "system"]
 
@@ -97,17 +101,23 @@ class UnitOfWork:
 @asynccontextmanager
 async def unit_of_work(actor: Actor) -> AsyncIterator[UnitOfWork]:
     """A transaction: committed when the block ends, rolled back on error."""
-    async with db.session_scope() as session:
-        uow = UnitOfWork(session, actor)
-        try:
-            yield uow
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    try:
+        async with db.session_scope() as session:
+            uow = UnitOfWork(session, actor)
+            try:
+                yield uow
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+    except _DATABASE_DOWN as exc:
+        raise Unavailable() from exc
 
 
 @asynccontextmanager
 async def read_only() -> AsyncIterator[AsyncSession]:
-    async with db.session_scope() as session:
-        yield session
+    try:
+        async with db.session_scope() as session:
+            yield session
+    except _DATABASE_DOWN as exc:
+        raise Unavailable() from exc

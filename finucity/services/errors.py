@@ -63,3 +63,14 @@ class Busy(ServiceError):
     """An answer is already being written in this conversation."""
 
     status_code = 409
+
+
+class Unavailable(ServiceError):
+    """The database cannot be reached: nothing was saved, try again shortly."""
+
+    status_code = 503
+
+    def __init__(
+        self, message: str = "The service is unavailable right now. Nothing was lost: please try again in a moment."
+    ):
+        super().__init__(message)

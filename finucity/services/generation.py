@@ -10,7 +10,9 @@ join at any offset and leave at any time; the answer goes on without it.
 Stopping: `stop()` cancels the task reading the stream, which closes the
 upstream HTTP response at once; the partial answer is kept and marked
 `stopped`. A stop requested on another worker flips the row's status to
-`stopped`; the owner sees that at its next save and ends the same way.
+`stopped` and, with Redis, reaches the owner at once (services/live_bus.py,
+which also carries the text to readers on other workers); without Redis the
+owner sees the row at its next save.
 
 Dying: a worker that dies mid-answer leaves its row `streaming`. The reaper
 at the end of this module tells such a row (no heartbeat for a while, and
@@ -20,7 +22,6 @@ not live here) from a slow one, and marks it failed, keeping its text.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 import uuid
@@ -31,12 +32,14 @@ from sqlalchemy import select, update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import usage_ledger
+from finucity.services import live_bus, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.services.live_bus import StreamUpdate
 
 log = logging.getLogger(__name__)
 
+# Defaults of STREAM_HEARTBEAT_S and STREAM_STALE_AFTER_S (config.py), which win.
 # Seconds between heartbeats of a streaming answer even when no text arrives.
 HEARTBEAT_S = 5.0
 # How often a reader on another worker polls the database.
@@ -49,18 +52,9 @@ FAILED_UNEXPECTEDLY = "Something went wrong while writing this answer. Please re
 INTERRUPTED_BY_SHUTDOWN = "The server restarted while writing this answer. Please retry."
 
 _LIVE: dict[uuid.UUID, Generation] = {}
+# Set when the server is told to stop: from then on a stop is a shutdown, not a user's.
+_SHUTTING_DOWN = False
 _BACKGROUND: set[asyncio.Task] = set()
-
-
-@dataclasses.dataclass(frozen=True)
-class StreamUpdate:
-    """What a reader receives: new text, and once, the end."""
-
-    delta: str
-    offset: int  # length of the text before this delta
-    done: bool = False
-    status: str = MessageStatus.streaming.value
-    error: str | None = None
 
 
 class Generation:
@@ -91,11 +85,19 @@ class Generation:
         self._finished = asyncio.Event()
         self._stream_task: asyncio.Task | None = None
         self._task: asyncio.Task | None = None
+        self._relay: live_bus.Relay | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
     def start(self) -> Generation:
         _LIVE[self.message_id] = self
+        _WRITING.add(self)
+        # With Redis, readers and stops on other workers go through the bus.
+        bus = live_bus.get_bus()
+        bus.watch_stops(_stop_here)
+        self._relay = bus.relay(self)
+        if self._relay is not None:
+            self._relay.start()
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self
 
@@ -116,7 +118,8 @@ class Generation:
 
     async def _run(self) -> None:
         settings = get_settings()
-        saver = asyncio.create_task(self._save_periodically(settings.stream_persist_interval_s))
+        # Saves come at least as often as the heartbeat the reaper waits for.
+        _ensure_saver(min(settings.stream_persist_interval_s, settings.stream_heartbeat_s))
         self._stream_task = asyncio.create_task(self._consume(settings))
         if self._stop_requested:  # stopped before the stream even began
             self._stream_task.cancel()
@@ -126,18 +129,20 @@ class Generation:
                 raise EMPTY_ANSWER
             self.status = MessageStatus.complete.value
         except asyncio.CancelledError:
-            if not self._stop_requested:
+            if not self._stop_requested or _SHUTTING_DOWN:
                 # The process is shutting down: record why, then let it go.
                 self._finish_as(MessageStatus.failed.value, INTERRUPTED_BY_SHUTDOWN)
-                await asyncio.shield(self._final_save(saver))
-                raise
+                await asyncio.shield(self._final_save())
+                if not self._stop_requested:
+                    raise
+                return
             self.status = MessageStatus.stopped.value
         except ProviderError as exc:
             self._finish_as(MessageStatus.failed.value, exc.user_message)
         except Exception:
             log.exception("Generation %s failed", self.message_id)
             self._finish_as(MessageStatus.failed.value, FAILED_UNEXPECTEDLY)
-        await self._final_save(saver)
+        await self._final_save()
 
     def _finish_as(self, status: str, error: str | None) -> None:
         self.status = status
@@ -161,36 +166,12 @@ class Generation:
 
     # --- persistence -------------------------------------------------------------
 
-    async def _save_periodically(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            dirty = len(self.text) != self._saved_len
-            if not dirty and time.monotonic() - self._last_save < HEARTBEAT_S:
-                continue
-            try:
-                still_ours = await self._save_progress()
-            except Exception:
-                log.exception("Could not save streaming answer %s; will retry", self.message_id)
-                continue
-            if not still_ours:
-                # Stopped from another worker, or the conversation was deleted.
-                self.stop()
-                return
+    def _save_due(self) -> bool:
+        """Text not saved yet, or no heartbeat for STREAM_HEARTBEAT_S."""
+        heartbeat_s = get_settings().stream_heartbeat_s
+        return len(self.text) != self._saved_len or time.monotonic() - self._last_save >= heartbeat_s
 
-    async def _save_progress(self) -> bool:
-        text = self.text
-        async with unit_of_work(Actor(channel="system")) as uow:
-            result = await uow.session.execute(
-                update(Message)
-                .where(Message.id == self.message_id, Message.status == MessageStatus.streaming.value)
-                .values(content=text, updated_at=utcnow())
-            )
-        self._saved_len = len(text)
-        self._last_save = time.monotonic()
-        return bool(result.rowcount)
-
-    async def _final_save(self, saver: asyncio.Task) -> None:
-        saver.cancel()
+    async def _final_save(self) -> None:
         latency_ms = int((time.monotonic() - self.started) * 1000)
         try:
             async with unit_of_work(Actor(channel="system")) as uow:
@@ -235,10 +216,19 @@ class Generation:
             log.exception("Could not save the final state of answer %s", self.message_id)
         finally:
             _LIVE.pop(self.message_id, None)
+            _WRITING.discard(self)
             self._finished.set()
             self._changed.set()
+            if self._relay is not None:
+                await self._relay.finish()  # after the final save: readers elsewhere read it next
 
     # --- readers -----------------------------------------------------------------
+
+    async def wait_for_text(self, have: int) -> None:
+        """Until the text is longer than `have`, or the answer is done."""
+        while len(self.text) <= have and not self.done:
+            self._changed.clear()
+            await self._changed.wait()
 
     async def follow(self, offset: int = 0, interval: float | None = None) -> AsyncIterator[StreamUpdate]:
         """Text from `offset` on, at most one update per `interval`, then the end."""
@@ -269,6 +259,61 @@ class Generation:
 # --- the registry of this process -------------------------------------------------
 
 
+# One task per process saves the progress of every answer streaming here, in
+# one transaction per interval: 200 answers cost one commit a second, not 200.
+_saver: asyncio.Task | None = None
+# The answers this process writes (what _LIVE lists, unless a test pretends
+# an answer lives on another worker).
+_WRITING: set[Generation] = set()
+
+
+def _ensure_saver(interval: float) -> None:
+    global _saver
+    loop = asyncio.get_running_loop()
+    if _saver is None or _saver.done() or _saver.get_loop() is not loop:
+        _saver = loop.create_task(_save_live_periodically(interval), name="generation-saver")
+
+
+async def _save_live_periodically(interval: float) -> None:
+    while _WRITING:
+        await asyncio.sleep(interval)
+        due = [g for g in list(_WRITING) if not g.done and g._save_due()]
+        if not due:
+            continue
+        try:
+            gone = await _save_progress(due)
+        except Exception:
+            log.exception("Could not save %d streaming answers; will retry", len(due))
+            continue
+        for g in gone:
+            # Stopped from another worker, or the conversation was deleted.
+            g.stop()
+
+
+async def _save_progress(generations: list[Generation]) -> list[Generation]:
+    """Save each answer's text so far; returns those no longer streaming in the database."""
+    gone = []
+    async with unit_of_work(Actor(channel="system")) as uow:
+        now = utcnow()
+        saved = []
+        for g in generations:
+            text = g.text
+            result = await uow.session.execute(
+                update(Message)
+                .where(Message.id == g.message_id, Message.status == MessageStatus.streaming.value)
+                .values(content=text, updated_at=now)
+            )
+            if result.rowcount:
+                saved.append((g, len(text)))
+            else:
+                gone.append(g)
+    at = time.monotonic()
+    for g, length in saved:
+        g._saved_len = length
+        g._last_save = at
+    return gone
+
+
 def is_live(message_id: uuid.UUID) -> bool:
     return message_id in _LIVE
 
@@ -290,6 +335,12 @@ def start(
     ).start()
 
 
+def _stop_here(message_id: uuid.UUID) -> None:
+    generation = _LIVE.get(message_id)
+    if generation is not None:
+        generation.stop()
+
+
 def stop_conversation_local(conversation_id: uuid.UUID) -> None:
     for generation in list(_LIVE.values()):
         if generation.conversation_id == conversation_id:
@@ -302,24 +353,30 @@ async def request_stop(message_id: uuid.UUID) -> bool:
     if generation is not None:
         generation.stop()
         return True
-    # Another worker owns it: flag the row; the owner sees it at its next save.
+    # Another worker owns it: flag the row (the owner sees it at its next
+    # save), and with Redis tell the owner at once.
     async with unit_of_work(Actor(channel="system")) as uow:
         result = await uow.session.execute(
             update(Message)
             .where(Message.id == message_id, Message.status == MessageStatus.streaming.value)
             .values(status=MessageStatus.stopped.value)
         )
-        return bool(result.rowcount)
+    if result.rowcount:
+        await live_bus.get_bus().request_stop(message_id)
+    return bool(result.rowcount)
 
 
 async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[StreamUpdate]:
-    """Follow an answer: live from this process, or by polling the database."""
+    """Follow an answer: live from this process, through the live bus from
+    another worker (Redis), or by polling the database."""
     generation = _LIVE.get(message_id)
     if generation is not None:
         async for update_ in generation.follow(offset):
             yield update_
         return
-    async for update_ in _follow_database(message_id, offset):
+    bus = live_bus.get_bus()
+    source = bus.follow(message_id, offset, _read_durable) if bus.distributed else _follow_database(message_id, offset)
+    async for update_ in source:
         yield update_
 
 
@@ -330,6 +387,18 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             async for update_ in generation.follow(offset):
                 yield update_
             return
+        update_ = await _read_durable(message_id, offset)
+        if update_ is not None:
+            yield update_
+            offset += len(update_.delta)
+            if update_.done:
+                return
+        await asyncio.sleep(DB_POLL_S)
+
+
+async def _read_durable(message_id: uuid.UUID, offset: int) -> StreamUpdate | None:
+    """The saved text after `offset` and whether it is finished (None: no news)."""
+    while True:
         async with read_only() as session:
             row = (
                 await session.execute(
@@ -339,10 +408,9 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
                 )
             ).first()
         if row is None:
-            yield StreamUpdate(
+            return StreamUpdate(
                 delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted."
             )
-            return
         content, status, error, updated_at, conversation_id = row
         finished = status != MessageStatus.streaming.value
         if not finished and is_abandoned(message_id, updated_at):
@@ -350,11 +418,8 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
             continue
         delta = content[offset:] if len(content) > offset else ""
         if delta or finished:
-            yield StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
-            offset += len(delta)
-            if finished:
-                return
-        await asyncio.sleep(DB_POLL_S)
+            return StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
+        return None
 
 
 # --- the reaper: answers whose worker died ----------------------------------------
@@ -365,12 +430,16 @@ async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[
 def is_abandoned(message_id: uuid.UUID, updated_at: datetime) -> bool:
     """A streaming answer no worker is writing: not live here, and not saved
     by any other worker for STALE_STREAM_AFTER."""
-    return not is_live(message_id) and utcnow() - updated_at > STALE_STREAM_AFTER
+    return not is_live(message_id) and utcnow() - updated_at > _stale_after()
+
+
+def _stale_after() -> timedelta:
+    return timedelta(seconds=get_settings().stream_stale_after_s)
 
 
 async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
     """Mark answers whose worker died mid-stream as failed, keeping their text."""
-    cutoff = utcnow() - STALE_STREAM_AFTER
+    cutoff = utcnow() - _stale_after()
     async with unit_of_work(Actor(channel="system")) as uow:
         result = await uow.session.execute(
             update(Message)
@@ -387,10 +456,24 @@ async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
         return len(reaped)
 
 
+def begin_shutdown() -> None:
+    """The server was told to stop (SIGTERM): answers ended from now on, by a
+    client that goes away or by `shutdown`, are marked interrupted by the
+    restart, with their text, not stopped by the user."""
+    global _SHUTTING_DOWN
+    _SHUTTING_DOWN = True
+    for generation in list(_LIVE.values()):
+        generation.stop()
+
+
 async def shutdown() -> None:
     """Cancel live generations so each records why it ended (server stopping)."""
+    global _SHUTTING_DOWN
+    _SHUTTING_DOWN = True
     tasks = [g._task for g in _LIVE.values() if g._task is not None]
     for task in tasks:
         task.cancel()
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
+    _SHUTTING_DOWN = False
+    await live_bus.close()

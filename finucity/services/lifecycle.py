@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import threading
 
 from sqlalchemy import text
 
@@ -30,9 +33,33 @@ async def warm_up() -> None:
             await session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 (the health check reports it; start-up must not die of it)
         log.warning("Database not reachable at start-up")
+    watch_for_sigterm()
     log.info("Ready: %s", "offline assistant" if provider.offline else f"model {provider.model}")
     del client
 
 
 async def shutdown() -> None:
     await generation.shutdown()
+
+
+def watch_for_sigterm() -> None:
+    """Call `generation.begin_shutdown` on SIGTERM, then whatever handled it before (the
+    server's own graceful stop). Without it a server that waits for open
+    streams to close before its shut-down hook would see each API stream's
+    client cancelled first and record the answer as stopped by the user."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers; the server's shutdown() still runs
+    previous = signal.getsignal(signal.SIGTERM)
+    if getattr(previous, "_finucity", False):
+        return
+    loop = asyncio.get_running_loop()
+
+    def on_sigterm(signum, frame):
+        loop.call_soon_threadsafe(generation.begin_shutdown)
+        if callable(previous):
+            previous(signum, frame)
+        elif previous == signal.SIG_DFL:
+            raise SystemExit(128 + signum)
+
+    on_sigterm._finucity = True  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, on_sigterm)

@@ -35,6 +35,8 @@ GONE_NOTICE = (
     "Your question is still in the box: send it to start a new chat."
 )
 
+DELETED_NOTICE = "That conversation was deleted, so it is no longer here."
+
 
 class ConversationState(SessionState):
     current_id: str = ""
@@ -99,6 +101,7 @@ class ConversationState(SessionState):
         """on_load of /chat and /chat/<id>."""
         sidebar = await self.get_state(SidebarState)
         sidebar.sidebar_open = False
+        followers.chat_tab_opened(str(actor.user_id), self.router.session.client_token)
         await (await self.get_state(QuotaState))._refresh(actor)
         conversation_id = self.router.page.params.get("conversation_id", "")
         if not (conversation_id and conversation_id == self._just_started):
@@ -140,6 +143,22 @@ class ConversationState(SessionState):
         self.messages = mark_last(rows)
         if live is not None:
             return ConversationState.follow_answer
+        return None
+
+    @rx.event
+    @signed_in
+    async def recheck_conversations(self, actor: Actor):
+        """Sent to this tab by the server when an administrator deleted some of this
+        user's conversations: the sidebar and the open conversation show what is left."""
+        await (await self.get_state(SidebarState))._load_list(actor)
+        if not self.current_id:
+            return None
+        try:
+            await conversations.get_conversation(actor, self.current_id)
+        except NotFound as exc:
+            redirect = await self._show_error(exc, self.current_id)
+            self.notice = DELETED_NOTICE
+            return redirect
         return None
 
     # --- asking ---------------------------------------------------------------------------------
@@ -279,13 +298,18 @@ class ConversationState(SessionState):
         me = followers.become_latest(token)
         try:
             key = message_id
-            yield stream_reset(key, "")
+            named = False
             gone_since: float | None = None
             checked = time.monotonic()
             async for update in generation.follow(uuid.UUID(message_id)):
                 if not followers.is_latest(token, me):
                     return  # a newer follower (a reload, a navigation) took over this tab
-                if update.delta:
+                if not named:
+                    # The first command names the stream and carries its text so
+                    # far (the follow starts at 0): one frame before the first words.
+                    yield stream_reset(key, update.delta)
+                    named = True
+                elif update.delta:
                     yield stream_append(key, update.offset, update.delta)
                 if update.done:
                     break

@@ -19,6 +19,7 @@ import reflex as rx
 from finucity.models import Role, User
 from finucity.services import accounts
 from finucity.services.context import Actor
+from finucity.web.client_ip import client_ip
 from finucity.web.cookies import SESSION_COOKIE, cookie_value
 
 # States whose vars belong to the signed-in user (see _forget_previous_user).
@@ -96,7 +97,8 @@ class SessionState(rx.State):
 
     def _base_actor(self) -> Actor:
         return Actor.anonymous(
-            ip=self.router.session.client_ip or None,
+            # The socket's peer; X-Forwarded-For only from TRUSTED_PROXIES.
+            ip=client_ip(self.router.session.client_ip, self.router.headers.raw_headers),
             user_agent=self.router.headers.user_agent or None,
             channel="ui",
         )

@@ -49,6 +49,30 @@ def test_without_a_key_the_offline_assistant_answers_and_says_so(browser: Browse
     context.close()
 
 
+def test_an_offline_question_that_needs_arithmetic_shows_the_figure_and_its_working(browser: Browser, offline_server):
+    context = browser.new_context(base_url=offline_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in_new_account(page, offline_server)
+    box = page.locator("#fc-composer-input")
+    box.fill("What is the GST on Rs 2,000 at 5% within the state?")
+    box.press("Enter")
+    answer = page.locator("[data-testid=assistant-bubble][data-status=complete]").last
+    answer.wait_for(timeout=30_000)
+    expect(answer.locator("strong", has_text="GST: ₹100")).to_be_visible()
+    working = answer.locator(".fc-table", has_text="to the Centre")
+    expect(working).to_contain_text("₹50")
+    expect(answer).to_contain_text("GST rates from 22 September 2025")
+    screenshot(page, "offline-gst-worked-390x844")
+
+    box.fill("GST on 5,000")
+    box.press("Enter")
+    expect(page.locator("[data-testid=assistant-bubble][data-status=complete]")).to_have_count(2, timeout=30_000)
+    asked = page.locator("[data-testid=assistant-bubble]").last
+    expect(asked).to_contain_text("What is the GST rate on it")
+    expect(asked).not_to_contain_text("GST: ₹")
+    context.close()
+
+
 # --- tables in answers -----------------------------------------------------------------------
 
 TABLE_QUESTIONS = [
@@ -116,7 +140,7 @@ SIZES = ((1280, 800), (390, 844))
 
 @pytest.fixture(scope="module")
 def table_answers(browser: Browser, offline_server) -> Iterator[Page]:
-    """One conversation with the offline answers that have tables: six of them."""
+    """One conversation with the offline answers that have tables: eight of them."""
     context = browser.new_context(base_url=offline_server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     _sign_in_new_account(page, offline_server)
@@ -137,7 +161,7 @@ def test_table_cells_keep_amounts_and_words_whole(table_answers: Page):
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         tables = page.evaluate(READ_TABLES)
-        assert len(tables) == 6, [t["header"] for t in tables]
+        assert len(tables) == 8, [t["header"] for t in tables]
         assert sum(t["amounts"] for t in tables) > 60
         assert sum(t["amountCells"] for t in tables) >= 30
         for table in tables:

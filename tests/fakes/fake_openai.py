@@ -114,6 +114,12 @@ class Script:
     #: honours it instead of its ~0.5 s exponential backoff, keeping retried
     #: 429/5xx tests fast. None: no header (the SDK's own backoff applies).
     retry_after_ms: int | None = 10
+    #: Extension: ``retry-after`` header (seconds) on error statuses, as most
+    #: services send it. With `retry_after_ms` None it is the only hint.
+    retry_after_s: float | None = None
+    #: Extension: after this many chunks, send an event whose data is not
+    #: JSON (a broken proxy, a truncated write), then end the body.
+    malformed_after: int | None = None
 
 
 # --------------------------------------------------------------------------
@@ -857,6 +863,8 @@ class FakeOpenAI:
         headers = [("x-request-id", f"req_{uuid.uuid4().hex}")]
         if script.retry_after_ms is not None:
             headers.append(("retry-after-ms", str(script.retry_after_ms)))
+        if script.retry_after_s is not None:
+            headers.append(("retry-after", f"{script.retry_after_s:g}"))
         payload = _error_payload(script.status, model=str(body.get("model", "")), api_key=api_key)
         await conn.send_json(script.status, payload, keep_alive=request.keep_alive, headers=headers)
 
@@ -947,6 +955,7 @@ class FakeOpenAI:
             return None if position is None else min(position, len(chunks))
 
         disconnect_at, error_at = at(script.disconnect_after), at(script.error_after)
+        malformed_at = at(script.malformed_after)
         gate_at = at(script.gate_after) if script.gate is not None else None
         for sent in range(len(chunks) + 1):
             if sent == disconnect_at:
@@ -955,6 +964,9 @@ class FakeOpenAI:
             if sent == error_at:
                 error = _error_payload(500, model=str(model), api_key="")
                 await conn.send_chunk(b"data: " + json.dumps(error).encode() + b"\n\n", last=True)
+                return
+            if sent == malformed_at:
+                await conn.send_chunk(b'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"con\n\n', last=True)
                 return
             if sent == gate_at:
                 assert script.gate is not None

@@ -221,3 +221,33 @@ async def test_deleting_the_conversation_ends_its_generation(database, people):
     await asyncio.wait_for(running.wait(), 5)
     assert provider.closed.is_set()
     assert await _stored(message_id) is None
+
+
+async def test_answers_streaming_side_by_side_are_each_saved_while_streaming(database, people):
+    # One saver writes every live answer of the process: none may be skipped,
+    # and each keeps its own text.
+    placeholders = [await _placeholder(people) for _ in range(3)]
+    ids = [message_id for _, message_id in placeholders]
+    providers = [ScriptedProvider([f"Answer {i} begins. ", "It ends."]) for i in range(3)]
+    running = [
+        generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
+        for (conversation_id, message_id), provider in zip(placeholders, providers, strict=True)
+    ]
+    for provider in providers:
+        provider.release(1)
+
+    async def all_first_pieces_saved():
+        stored = [await _stored(message_id) for message_id in ids]
+        return all(
+            s.content == f"Answer {i} begins. " and s.status == MessageStatus.streaming.value
+            for i, s in enumerate(stored)
+        )
+
+    await wait_until(all_first_pieces_saved, what="every answer's first piece to be saved while streaming")
+    for provider in providers:
+        provider.release(1)
+    for g in running:
+        await g.wait()
+    for i, message_id in enumerate(ids):
+        stored = await _stored(message_id)
+        assert (stored.content, stored.status) == (f"Answer {i} begins. It ends.", MessageStatus.complete.value)

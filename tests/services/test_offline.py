@@ -61,35 +61,39 @@ def test_a_sip_projection_is_worked_out_from_the_question():
     assert rupees(expected - 1_800_000) in answer  # gains
 
 
-def test_tax_on_a_salary_is_shown_under_both_regimes_slab_by_slab():
+def test_tax_on_a_salary_is_worked_slab_by_slab_in_the_default_regime_and_compared_on_request():
     salary = 1_500_000
     new_taxable, old_taxable = salary - 75_000, salary - 50_000
     new_total = slab_tax(new_taxable, NEW_REGIME) * Decimal("1.04")  # above ₹12 lakh: no rebate
     old_total = slab_tax(old_taxable, OLD_REGIME) * Decimal("1.04")
+    assert (rupees(new_total), rupees(old_total)) == ("₹97,500", "₹2,57,400")
 
     answer = answer_question("tax on 15 lakh salary", now=IN_FY_2025_26)
+    # The new regime is the default by law; the answer says so and how to ask for the other.
+    assert f"**Tax payable: {rupees(new_total)}**" in answer
+    assert rupees(new_taxable) in answer
+    assert "the default by law" in answer and "old regime" in answer
+    assert "| Step | Amount | Rule |" in answer
 
-    assert rupees(new_total) in answer and rupees(old_total) in answer
-    assert (rupees(new_total), rupees(old_total)) == ("₹97,500", "₹2,57,400")
-    assert rupees(new_taxable) in answer and rupees(old_taxable) in answer
-    assert "| Slab | Rate | Income in slab | Tax |" in answer
-    assert rupees(Decimal(old_total - new_total)) in answer  # what the new regime saves
+    compared = answer_question("tax on 15 lakh salary, which regime is better?", now=IN_FY_2025_26)
+    assert rupees(new_total) in compared and rupees(old_total) in compared
+    assert rupees(Decimal(old_total - new_total)) in compared  # what the new regime saves
 
 
 def test_salary_up_to_12_75_lakh_is_tax_free_in_the_new_regime():
     answer = answer_question("How much tax on a salary of 12.75 lakh?", now=IN_FY_2025_26)
 
-    assert "**₹0** under the new regime" in answer
-    assert "Rebate under section 87A" in answer
+    assert "**Tax payable: ₹0**" in answer and "new regime" in answer
+    assert "section 87A" in answer
 
 
 def test_just_above_12_lakh_the_new_regime_tax_is_capped_by_marginal_relief():
     income = 1_210_000
     capped = min(slab_tax(income, NEW_REGIME), Decimal(income - 1_200_000))
 
-    answer = answer_question("income tax on income of 12.1 lakh", now=IN_FY_2025_26)
+    answer = answer_question("income tax on business income of 12.1 lakh", now=IN_FY_2025_26)
 
-    assert f"**{rupees(capped * Decimal('1.04'))}** under the new regime" in answer
+    assert f"**Tax payable: {rupees(capped * Decimal('1.04'))}**" in answer and "new regime" in answer
 
 
 def test_a_high_salary_pays_surcharge():
@@ -98,7 +102,7 @@ def test_a_high_salary_pays_surcharge():
 
     answer = answer_question("tax for 60 lakh salary", now=IN_FY_2025_26)
 
-    assert f"**{rupees(total)}** under the new regime" in answer
+    assert f"**Tax payable: {rupees(total)}**" in answer and "new regime" in answer
     assert "Surcharge" in answer
 
 
@@ -155,12 +159,15 @@ def test_gst_due_dates_are_worked_out_for_last_month():
     assert "GSTR-1 by 11 November 2026" in answer and "GSTR-3B by 20 November 2026" in answer
 
 
-def test_tax_answers_warn_when_the_notes_are_for_an_earlier_year():
-    stale = answer_question("tax on 15 lakh salary", now=datetime(2026, 11, 25, tzinfo=UTC))
-    current = answer_question("tax on 15 lakh salary", now=IN_FY_2025_26)
+def test_tax_answers_use_the_rules_of_the_year_asked_about_fy_2026_27_included():
+    # The Budget of February 2026 kept the slabs; the Income-tax Act, 2025 names the sections.
+    later = answer_question("tax on 15 lakh salary", now=datetime(2026, 11, 25, tzinfo=UTC))
+    earlier = answer_question("tax on 15 lakh salary", now=IN_FY_2025_26)
 
-    assert "check whether the Budget changed them for FY 2026-27" in stale
-    assert "Budget changed them" not in current
+    assert "FY 2026-27" in later and "section 202" in later and "Income-tax Act, 2025" in later
+    assert "FY 2025-26" in earlier and "115BAC" in earlier
+    assert "**Tax payable: ₹97,500**" in later and "**Tax payable: ₹97,500**" in earlier
+    assert "Budget changed" not in later
 
 
 def test_an_unknown_question_is_answered_honestly_with_how_to_connect_a_model():

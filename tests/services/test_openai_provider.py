@@ -384,3 +384,37 @@ async def test_the_api_key_never_reaches_the_log(fake_openai, caplog):
             pass
     assert "AuthenticationError" in caplog.text
     assert secret not in caplog.text
+
+
+# -- reading the raw event stream ---------------------------------------------------
+
+
+async def _events(body: bytes, size: int) -> list[str]:
+    from finucity.services.ai.openai_provider import sse_data
+
+    async def chunks():
+        for i in range(0, len(body), size):
+            yield body[i : i + size]
+
+    return [data async for data in sse_data(chunks())]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])
+async def test_events_are_read_whole_however_the_bytes_are_split(size: int) -> None:
+    body = (
+        b": a comment line\r\n"
+        b'data: {"choices":[{"delta":{"content":"\xe2\x82\xb91,50,000"}}]}\r\n\r\n'
+        b"event: message\n"
+        b"data: first line\n"
+        b"data:second line\n\n"
+        b"id: 7\rdata: cr only\r\r"
+        b"data: [DONE]\n\n"
+        b"data: cut off at the end, never completed"
+    )
+    assert await _events(body, size) == [
+        '{"choices":[{"delta":{"content":"₹1,50,000"}}]}',
+        "first line\nsecond line",
+        "cr only",
+        "[DONE]",
+    ]

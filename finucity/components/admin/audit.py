@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.components.admin.layout import admin_shell, data_table, pager, text_filter, when
+from finucity.components.admin.layout import admin_shell, data_table, pager, text_filter, when_cell
 from finucity.states.admin.audit import AdminAuditState, AuditItem
 
 S = AdminAuditState
@@ -29,10 +29,10 @@ def _filters() -> rx.Component:
 
 def _row(row: AuditItem) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(when(row.created_at)),
+        when_cell(row.created_at, "datetime"),
         rx.el.td(row.actor_email),
         rx.el.td(rx.el.code(row.action, class_name="fc-inline-code")),
-        rx.el.td(row.target, class_name="fc-admin-sub"),
+        rx.el.td(row.target, class_name="fc-admin-sub fc-admin-details"),
         rx.el.td(row.details, class_name="fc-admin-sub fc-admin-details"),
         rx.el.td(row.ip, class_name="fc-admin-sub"),
         data_testid="audit-row",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.components.admin.layout import admin_shell, data_table, pager, select_filter, text_filter, when
+from finucity.components.admin.layout import (
+    admin_shell,
+    data_table,
+    pager,
+    select_filter,
+    text_filter,
+    when,
+    when_cell,
+)
 from finucity.components.client import fin_markdown
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.states.admin.conversations import AdminConversationItem, AdminConversationsState, TranscriptItem
@@ -88,12 +96,13 @@ def _row(row: AdminConversationItem) -> rx.Component:
         rx.el.td(
             rx.el.button(row.title, type="button", class_name="fc-admin-link", on_click=S.open_transcript(row.id)),
             rx.el.div(row.user_name, " · ", row.user_email, class_name="fc-admin-sub"),
+            class_name="fc-admin-main-col",
         ),
         rx.el.td(rx.el.span(row.category, class_name="fc-tag")),
         rx.el.td(_status(row.last_status)),
         rx.el.td(row.message_count, class_name="fc-num"),
         rx.el.td(row.thumbs_up, " / ", row.thumbs_down, class_name="fc-num"),
-        rx.el.td(when(row.updated_at, "relative")),
+        when_cell(row.updated_at),
         rx.el.td(
             rx.el.button(
                 rx.icon("trash-2", size=15),
@@ -110,7 +119,8 @@ def _row(row: AdminConversationItem) -> rx.Component:
 
 def _table() -> rx.Component:
     headers = ["", "Conversation", "Category", "Last answer", "Messages", "Rated up / down", "Updated", ""]
-    return data_table(S, headers, S.rows, _row, "No conversations match these filters.")
+    numeric = ("Messages", "Rated up / down")
+    return data_table(S, headers, S.rows, _row, "No conversations match these filters.", numeric)
 
 
 def _message(m: TranscriptItem) -> rx.Component:

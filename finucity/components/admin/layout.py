@@ -84,6 +84,13 @@ def when(iso, mode: str = "datetime") -> rx.Component:
     return local_time(iso=iso, mode=mode)
 
 
+def when_cell(iso, mode: str = "relative", never: str = "Never") -> rx.Component:
+    """A table cell with a time on one line, or `never` when there is none."""
+    return rx.el.td(
+        rx.cond(iso != "", when(iso, mode), rx.el.span(never, class_name="fc-admin-sub")), class_name="fc-nowrap"
+    )
+
+
 def pager(state) -> rx.Component:
     """Previous and next for a keyset-paginated list (`state` has cursors, next_cursor and the handlers)."""
     return rx.el.div(
@@ -138,13 +145,14 @@ def empty(text) -> rx.Component:
     return rx.el.div(text, class_name="fc-admin-empty")
 
 
-def data_table(state, headers: list[str], rows, row, empty_text: str) -> rx.Component:
-    """A list as a table in a card (scrolling sideways on phones), or a line saying it is empty."""
+def data_table(state, headers: list[str], rows, row, empty_text: str, numeric: tuple[str, ...] = ()) -> rx.Component:
+    """A list as a table in a card (scrolling sideways in its own box on phones), or a
+    line saying it is empty. Columns named in `numeric` are right-aligned."""
     return rx.cond(
         rows.length() > 0,
         rx.el.div(
             rx.el.table(
-                rx.el.thead(rx.el.tr(*[rx.el.th(h) for h in headers])),
+                rx.el.thead(rx.el.tr(*[rx.el.th(h, class_name="fc-num" if h in numeric else None) for h in headers])),
                 rx.el.tbody(rx.foreach(rows, row)),
                 class_name="fc-admin-table",
             ),

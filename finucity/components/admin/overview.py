@@ -41,8 +41,8 @@ def _figure(item: dict) -> rx.Component:
 def _axes(key: str) -> list[rx.Component]:
     return [
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke="rgba(255,255,255,0.06)", vertical=False),
-        rx.recharts.x_axis(data_key=key, stroke=MUTED, font_size=11, tick_line=False),
-        rx.recharts.y_axis(stroke=MUTED, font_size=11, allow_decimals=False, width=36, tick_line=False),
+        rx.recharts.x_axis(data_key=key, stroke=MUTED, tick={"fontSize": 11}, tick_line=False, min_tick_gap=12),
+        rx.recharts.y_axis(stroke=MUTED, tick={"fontSize": 11}, allow_decimals=False, width=40, tick_line=False),
         rx.recharts.graphing_tooltip(
             content_style={"background": "#1e2033", "border": "1px solid rgba(255,255,255,0.14)", "borderRadius": 10},
             cursor={"fill": "rgba(102,126,234,0.12)"},
@@ -90,15 +90,19 @@ def _per_day() -> rx.Component:
     )
 
 
-def _breakdown(title: str, rows, key: str, value: str) -> rx.Component:
+def _breakdown(title: str, rows, key: str, value: str, none: str) -> rx.Component:
     return rx.el.section(
         rx.el.h2(title, class_name="fc-admin-h2"),
-        rx.el.ul(
-            rx.foreach(
-                rows,
-                lambda row: rx.el.li(rx.el.span(row[key]), rx.el.strong(row[value]), class_name="fc-admin-kv"),
+        rx.cond(
+            rows.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    rows,
+                    lambda row: rx.el.li(rx.el.span(row[key]), rx.el.strong(row[value]), class_name="fc-admin-kv"),
+                ),
+                class_name="fc-admin-kvs",
             ),
-            class_name="fc-admin-kvs",
+            rx.el.p(none, class_name="fc-admin-sub"),
         ),
         class_name="fc-admin-card",
     )
@@ -110,7 +114,12 @@ def _models() -> rx.Component:
         rx.el.div(
             rx.el.table(
                 rx.el.thead(
-                    rx.el.tr(rx.el.th("Model"), rx.el.th("Answers"), rx.el.th("Prompt"), rx.el.th("Completion"))
+                    rx.el.tr(
+                        rx.el.th("Model"),
+                        rx.el.th("Answers", class_name="fc-num"),
+                        rx.el.th("Prompt", class_name="fc-num"),
+                        rx.el.th("Completion", class_name="fc-num"),
+                    )
                 ),
                 rx.el.tbody(
                     rx.foreach(
@@ -123,7 +132,7 @@ def _models() -> rx.Component:
                         ),
                     )
                 ),
-                class_name="fc-admin-table",
+                class_name="fc-admin-table fc-admin-table-flush",
             ),
             class_name="fc-admin-table-wrap",
         ),
@@ -138,13 +147,21 @@ def _body() -> rx.Component:
             rx.el.div(rx.foreach(AdminOverviewState.figures, _figure), class_name="fc-admin-figures"),
             _per_day(),
             rx.el.div(
-                _breakdown("Conversations by category", AdminOverviewState.by_category, "name", "value"),
-                _breakdown("Answers by status", AdminOverviewState.by_status, "name", "value"),
+                _breakdown(
+                    "Conversations by category", AdminOverviewState.by_category, "name", "value", "No conversations."
+                ),
+                _breakdown("Answers by status", AdminOverviewState.by_status, "name", "value", "No answers."),
                 class_name="fc-admin-grid-2",
             ),
             rx.el.div(
                 _models(),
-                _breakdown("Why answers failed", AdminOverviewState.failure_reasons, "reason", "count"),
+                _breakdown(
+                    "Why answers failed",
+                    AdminOverviewState.failure_reasons,
+                    "reason",
+                    "count",
+                    "No answer failed in this period.",
+                ),
                 class_name="fc-admin-grid-2",
             ),
             class_name="fc-admin-stack",

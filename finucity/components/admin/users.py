@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from finucity.components.admin.layout import admin_shell, data_table, pager, select_filter, text_filter, when
+from finucity.components.admin.layout import (
+    admin_shell,
+    data_table,
+    empty,
+    pager,
+    select_filter,
+    text_filter,
+    when_cell,
+)
 from finucity.states.admin.users import AdminUserItem, AdminUsersState
 
 S = AdminUsersState
@@ -36,6 +44,7 @@ def _row(row: AdminUserItem) -> rx.Component:
         rx.el.td(
             rx.el.button(row.full_name, type="button", class_name="fc-admin-link", on_click=S.open_user(row.id)),
             rx.el.div(row.email, class_name="fc-admin-sub"),
+            class_name="fc-admin-main-col",
         ),
         rx.el.td(_role_tag(row.role)),
         rx.el.td(
@@ -46,15 +55,15 @@ def _row(row: AdminUserItem) -> rx.Component:
             )
         ),
         rx.el.td(row.conversation_count, class_name="fc-num"),
-        rx.el.td(when(row.last_login_at, "relative")),
-        rx.el.td(when(row.created_at, "relative")),
+        when_cell(row.last_login_at),
+        when_cell(row.created_at),
         data_testid="admin-user-row",
     )
 
 
 def _table() -> rx.Component:
     headers = ["Person", "Role", "Access", "Conversations", "Last sign-in", "Joined"]
-    return data_table(S, headers, S.rows, _row, "No one matches these filters.")
+    return data_table(S, headers, S.rows, _row, "No one matches these filters.", ("Conversations",))
 
 
 def _usage_chart() -> rx.Component:
@@ -62,8 +71,8 @@ def _usage_chart() -> rx.Component:
         rx.recharts.bar(
             data_key="tokens", fill="#667eea", radius=[3, 3, 0, 0], name="Tokens", is_animation_active=False
         ),
-        rx.recharts.x_axis(data_key="day", stroke="#8d90ab", font_size=10, tick_line=False),
-        rx.recharts.y_axis(stroke="#8d90ab", font_size=10, width=44, tick_line=False),
+        rx.recharts.x_axis(data_key="day", stroke="#8d90ab", tick={"fontSize": 11}, tick_line=False, min_tick_gap=12),
+        rx.recharts.y_axis(stroke="#8d90ab", tick={"fontSize": 11}, width=48, tick_line=False),
         rx.recharts.graphing_tooltip(
             content_style={"background": "#1e2033", "border": "1px solid rgba(255,255,255,0.14)", "borderRadius": 10}
         ),
@@ -130,7 +139,7 @@ def _detail() -> rx.Component:
                     rx.dialog.title(S.detail.full_name),
                     rx.dialog.description(S.detail.email, " · ", _role_tag(S.detail.role), class_name="fc-admin-sub"),
                     rx.el.h2("Tokens per day, last 30 days (", S.usage_total, " in all)", class_name="fc-admin-h2"),
-                    _usage_chart(),
+                    rx.cond(S.usage_total != "0", _usage_chart(), empty("No answers in the last 30 days.")),
                     rx.el.ul(
                         rx.foreach(
                             S.usage_models,
@@ -144,6 +153,7 @@ def _detail() -> rx.Component:
                     ),
                     _actions(S.detail),
                     _quota(S.detail),
+                    class_name="fc-admin-detail",
                 ),
             ),
             rx.flex(

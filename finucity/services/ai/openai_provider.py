@@ -8,12 +8,14 @@ error, not a crash at start-up.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 
 import openai
 
 from finucity.config import Settings
+from finucity.services.ai import retry
 from finucity.services.ai.provider import ProviderError, Usage
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,9 @@ def _user_safe(exc: BaseException) -> ProviderError:
         return ProviderError("Could not reach the AI service. Please try again in a moment.", code="connection")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderError(
-            "The AI service refused our credentials. An administrator needs to check the API key.", code="auth"
+            "The assistant is unavailable right now: the AI service refused our credentials. "
+            "An administrator needs to check the API key.",
+            code="auth",
         )
     if isinstance(exc, openai.RateLimitError):
         return ProviderError("The AI service is busy right now. Please try again in a minute.", code="rate_limited")
@@ -64,45 +68,101 @@ class OpenAIProvider:
                 base_url=self._settings.ai_base_url,
                 api_key=self._settings.effective_ai_key,
                 timeout=self._settings.ai_timeout_s,
-                max_retries=1,
+                # Retries are ours (services/ai/retry.py): only before any text.
+                max_retries=0,
             )
         return self._client
 
-    async def stream(
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage) -> AsyncIterator[str]:
+        return retry.with_retries(
+            lambda: self._attempt(messages, max_tokens=max_tokens, temperature=temperature, usage=usage),
+            retry.RetryPolicy.from_settings(self._settings),
+            model=self.model,
+            base_url=self._settings.ai_base_url,
+        )
+
+    async def _open(self, messages: list[dict], *, max_tokens: int, temperature: float):
+        """Send the request; the answer's body is left unread (the SDK's raw response)."""
+        return await self.client.chat.completions.with_streaming_response.create(
+            model=self.model,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stream=True,
+            stream_options={"include_usage": True},
+        ).__aenter__()
+
+    async def _attempt(
         self, messages: list[dict], *, max_tokens: int, temperature: float, usage: Usage
     ) -> AsyncIterator[str]:
+        # The SDK makes the request (auth, base URL, retries, status errors);
+        # the body is read raw: one json.loads per event instead of the SDK's
+        # pydantic object per chunk, most of a worker's CPU under load.
         try:
-            stream = await self.client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stream=True,
-                stream_options={"include_usage": True},
-            )
+            response = await self._open(messages, max_tokens=max_tokens, temperature=temperature)
         except openai.OpenAIError as exc:
             log.warning("AI request failed before streaming: %s", _describe(exc))
             raise _user_safe(exc) from exc
         try:
-            async for chunk in stream:
-                if chunk.usage is not None:
-                    usage.tokens_in = chunk.usage.prompt_tokens
-                    usage.tokens_out = chunk.usage.completion_tokens
-                for choice in chunk.choices or ():
-                    text = choice.delta.content if choice.delta else None
+            async for data in sse_data(response.http_response.aiter_bytes()):
+                if data == "[DONE]":
+                    continue  # read on to the end: the connection can then be reused
+                chunk = json.loads(data)
+                if chunk.get("error"):
+                    log.warning("AI stream sent an error event mid-answer")
+                    raise _user_safe(openai.OpenAIError())
+                if chunk_usage := chunk.get("usage"):
+                    usage.tokens_in = chunk_usage.get("prompt_tokens")
+                    usage.tokens_out = chunk_usage.get("completion_tokens")
+                for choice in chunk.get("choices") or ():
+                    delta = choice.get("delta")
+                    text = delta.get("content") if delta else None
                     if text:
                         yield text
-        except openai.OpenAIError as exc:
-            log.warning("AI stream failed mid-answer: %s", _describe(exc))
-            raise _user_safe(exc) from exc
-        except Exception as exc:  # a broken SSE body, a dropped connection
-            if isinstance(exc, ProviderError):
-                raise
+        except ProviderError:
+            raise
+        except Exception as exc:  # a broken SSE body, a dropped connection, a stall
             log.warning("AI stream broke mid-answer: %s", _describe(exc))
+            if _is_timeout(exc):
+                raise _user_safe(openai.APITimeoutError(request=response.http_response.request)) from exc
             raise ProviderError(
                 "The connection to the AI service broke off. Please try again.", code="connection"
             ) from exc
         finally:
             # Closing the response ends the upstream HTTP request at once
             # (Stop, a client that went away, or an error).
-            await stream.close()
+            await response.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A read timeout of the SDK's HTTP client (httpx or its fork), or asyncio's."""
+    return isinstance(exc, TimeoutError | openai.APITimeoutError) or any(
+        cls.__name__ == "TimeoutException" for cls in type(exc).__mro__
+    )
+
+
+async def sse_data(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
+    """The `data` of each Server-Sent Event in a byte stream.
+
+    Lines may end in LF, CRLF or CR; an event ends at a blank line; several
+    `data:` lines of one event are joined with LF; other fields (`event:`,
+    `id:`, comments) are skipped. An event cut off by the end of the stream
+    is dropped, as the SSE specification says.
+    """
+    buffer = b""
+    data: list[bytes] = []
+    async for chunk in chunks:
+        buffer = buffer + chunk if buffer else chunk
+        if b"\r" in buffer:
+            if buffer.endswith(b"\r"):  # maybe half of a \r\n: wait for the next chunk
+                continue
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if not line:
+                if data:
+                    yield b"\n".join(data).decode()
+                    data = []
+            elif line.startswith(b"data:"):
+                value = line[5:]
+                data.append(value[1:] if value.startswith(b" ") else value)

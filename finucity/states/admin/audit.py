@@ -25,6 +25,17 @@ class AuditItem:
     ip: str
 
 
+def _details(details: dict | None) -> str:
+    """The details as "key: value · key: value" (nested values as JSON), for reading at a glance."""
+    if not details:
+        return ""
+    parts = [
+        f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+        for key, value in sorted(details.items())
+    ]
+    return " · ".join(parts)[:300]
+
+
 class AdminAuditState(PagedList, AdminState):
     actor_email: str = ""
     action: str = ""
@@ -58,7 +69,7 @@ class AdminAuditState(PagedList, AdminState):
                 actor_email=r.actor_email or "system",
                 action=r.action,
                 target=" ".join(p for p in (r.target_type, r.target_id) if p),
-                details=json.dumps(r.details, ensure_ascii=False, sort_keys=True)[:300] if r.details else "",
+                details=_details(r.details),
                 ip=r.ip or "",
             )
             for r in page.items

@@ -11,7 +11,9 @@ from finucity.services.admin import conversations as admin_conversations
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.context import Actor
 from finucity.services.errors import ServiceError
+from finucity.states import followers
 from finucity.states.admin.base import AdminState, PagedList, iso, parse_day
+from finucity.states.conversation import ConversationState
 from finucity.states.session import PER_USER_STATES, admin_only, tab_only
 
 FILTERS = ("q", "user", "category", "status", "feedback", "since", "until", "sort")
@@ -21,6 +23,7 @@ FILTERS = ("q", "user", "category", "status", "feedback", "since", "until", "sor
 class AdminConversationItem:
     id: str
     title: str
+    user_id: str
     user_email: str
     user_name: str
     category: str
@@ -48,6 +51,7 @@ def _item(row) -> AdminConversationItem:
     return AdminConversationItem(
         id=row.id,
         title=row.title,
+        user_id=row.user_id,
         user_email=row.user_email,
         user_name=row.user_name,
         category=CATEGORY_LABELS[parse_category(row.category)],
@@ -87,6 +91,7 @@ class AdminConversationsState(PagedList, AdminState):
     open_id: str = ""
     open_title: str = ""
     open_owner: str = ""
+    _open_owner_id: str = ""
     transcript: list[TranscriptItem] = []
     confirm_ids: list[str] = []
 
@@ -108,7 +113,7 @@ class AdminConversationsState(PagedList, AdminState):
 
     def _forget_user_data(self) -> None:
         self.rows, self.cursors, self.selected, self.transcript, self.confirm_ids = [], [], [], [], []
-        self.next_cursor = self.open_id = self.open_title = self.open_owner = ""
+        self.next_cursor = self.open_id = self.open_title = self.open_owner = self._open_owner_id = ""
 
     def _filters(self) -> admin_conversations.ConversationFilters:
         return admin_conversations.ConversationFilters(
@@ -170,6 +175,7 @@ class AdminConversationsState(PagedList, AdminState):
             return
         self.open_id, self.open_title = t.conversation.id, t.conversation.title
         self.open_owner = f"{t.conversation.user_name} <{t.conversation.user_email}>"
+        self._open_owner_id = t.conversation.user_id
         self.transcript = [
             TranscriptItem(
                 id=m.id,
@@ -206,11 +212,16 @@ class AdminConversationsState(PagedList, AdminState):
     @admin_only
     async def confirm_delete(self, actor: Actor):
         ids, self.confirm_ids = self.confirm_ids, []
+        owners = {r.user_id for r in self.rows if r.id in ids}
+        if self.open_id in ids:
+            owners.add(self._open_owner_id)
         try:
             await admin_conversations.delete_conversations(actor, ids)
         except ServiceError as exc:
             await self._show(exc)
             return
+        # The owners' open chat tabs show it gone at once, not at their next click.
+        await followers.tell_chat_tabs(owners, ConversationState.recheck_conversations)
         if self.open_id in ids:
             self.open_id, self.transcript = "", []
         self.selected = [i for i in self.selected if i not in ids]

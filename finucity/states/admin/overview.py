@@ -54,8 +54,8 @@ class AdminOverviewState(AdminState):
         self.loaded, self.has_data = True, o.has_data
         self.messages_per_day = [{"day": day_label(d), "messages": n} for d, n in o.messages_per_day]
         self.active_users_per_day = [{"day": day_label(d), "users": n} for d, n in o.active_users_per_day]
-        self.by_category = [{"name": name, "value": n} for name, n in o.conversations_by_category]
-        self.by_status = [{"name": name, "value": n} for name, n in o.answers_by_status]
+        self.by_category = [{"name": name, "value": count(n)} for name, n in o.conversations_by_category]
+        self.by_status = [{"name": name.capitalize(), "value": count(n)} for name, n in o.answers_by_status]
         self.tokens_by_model = [
             {
                 "model": m.model,
@@ -65,7 +65,7 @@ class AdminOverviewState(AdminState):
             }
             for m in o.tokens_by_model
         ]
-        self.failure_reasons = [{"reason": r, "count": n} for r, n in o.failure_reasons]
+        self.failure_reasons = [{"reason": r, "count": count(n)} for r, n in o.failure_reasons]
         total = sum(n for _, n in o.messages_per_day)
         self.figures = [
             {"label": "Messages", "value": count(total), "hint": f"in {self.days} days"},

@@ -10,7 +10,7 @@ from finucity.models import Category
 from finucity.services.ai.categories import contains_any, detect_category
 
 # Imported for what importing it does: each topic module registers its skills.
-from finucity.services.ai.offline import topics  # noqa: F401
+from finucity.services.ai.offline import topics, worked  # noqa: F401
 from finucity.services.ai.offline.answers import Answer, bullet_list
 from finucity.services.ai.offline.skills import Skill, registered
 
@@ -84,7 +84,11 @@ def answer_question(question: str, *, now: datetime | None = None) -> str:
     text = question.strip()
     if not text:
         return _greeting()
-    if (chosen := choose(text, india_now(now).date())) is not None:
+    today = india_now(now).date()
+    # Arithmetic first: a question that needs a figure gets it worked, or is asked for what is missing.
+    if (worked_answer := worked.answer(text, today)) is not None:
+        return worked_answer.render()
+    if (chosen := choose(text, today)) is not None:
         return chosen[1].render()
     if _is_small_talk(text, _GREETINGS):
         return _greeting()
