@@ -45,7 +45,7 @@ import sqlalchemy as sa
 from finucity import db
 from finucity.models import Conversation, User, utcnow
 from finucity.services import conversations as sidebar
-from finucity.services import search
+from finucity.services import quota, search
 from finucity.services.context import Actor, read_only
 from finucity.services.demo.seed import ADMIN_EMAIL, seed_demo
 
@@ -93,12 +93,12 @@ class Result:
 
 
 def _admin_modules():
-    """(conversations, stats) of finucity.services.admin, or (None, None) while it is missing."""
+    """(conversations, stats, users) of finucity.services.admin, or Nones while it is missing."""
     try:
-        from finucity.services.admin import conversations, stats
+        from finucity.services.admin import conversations, stats, users
     except ImportError:
-        return None, None
-    return conversations, stats
+        return None, None, None
+    return conversations, stats, users
 
 
 async def _people() -> tuple[Actor, Actor, Actor, int, int]:
@@ -131,7 +131,7 @@ def _condition_page(q: str):
 
 
 async def _rows() -> list[Row]:
-    conversations, stats = _admin_modules()
+    conversations, stats, users = _admin_modules()
     admin, heavy, typical, heavy_n, typical_n = await _people()
     rows: list[Row] = []
 
@@ -150,6 +150,16 @@ async def _rows() -> list[Row]:
             f'admin search "{term}"', PAGE_MS, lambda t=term: conversations.list_conversations(admin, filters(q=t))
         )
     rows.append(Row("overview, 90 days", OVERVIEW_MS, (lambda: stats.overview(admin, 90)) if stats else None))
+    rows.append(Row("overview, 30 days", OVERVIEW_MS, (lambda: stats.overview(admin, 30)) if stats else None))
+    if users is not None:
+        rows.append(
+            Row(
+                "user page with usage by day, model and channel, heaviest user, 90 days",
+                PAGE_MS,
+                lambda: users.get_user(admin, heavy.user_id, days=90),
+            )
+        )
+    rows.append(Row("daily quota check (before each question), heaviest user", PAGE_MS, lambda: quota.usage(heavy)))
 
     async def export():
         size = 0
@@ -262,6 +272,8 @@ async def _bench(url: str, args) -> list[Result]:
         print(f"  load average before measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         results = []
         for row in await _rows():
+            if any(part in row.name for part in args.skip):
+                continue
             result = await _measure(row, args.runs, args.row_seconds)
             print("  " + " | ".join(result.cells()), flush=True)
             results.append(result)
@@ -295,6 +307,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases (prints where they are)")
     parser.add_argument("--replace", action="store_true", help=f"drop a {BENCH_DATABASE} left by an earlier run")
     parser.add_argument("--reuse", help="measure this already seeded database instead (nothing made or dropped)")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="leave out the rows whose name contains this (repeatable)"
+    )
     args = parser.parse_args()
 
     tables = []

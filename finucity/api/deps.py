@@ -56,10 +56,11 @@ def _bearer(request: Request) -> str | None:
 async def optional_caller(request: Request) -> Caller | None:
     base = base_actor(request)
     if (token := _bearer(request)) is not None:
-        user = await accounts.resolve_api_token(token)
-        if user is None:
+        found = await accounts.resolve_api_token_and_id(token)
+        if found is None:
             raise ApiError(401, "The API token is not valid or was revoked.")
-        return Caller(actor=base.as_user(user), via="bearer")
+        user, token_id = found
+        return Caller(actor=dataclasses.replace(base.as_user(user), api_token_id=token_id), via="bearer")
     resolved = await accounts.resolve_session(request.cookies.get(SESSION_COOKIE))
     if resolved is None:
         return None

@@ -10,8 +10,18 @@ import uuid
 
 from sqlalchemy import delete, select
 
-from finucity.models import ApiToken, Conversation, Message, User, UserSession, utcnow
-from finucity.services import security
+from finucity.models import (
+    ApiToken,
+    Conversation,
+    Message,
+    MessageFeedback,
+    UsageCounter,
+    UsageLedger,
+    User,
+    UserSession,
+    utcnow,
+)
+from finucity.services import security, usage_ledger
 from finucity.services.accounts import MAX_PASSWORD
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import NotFound, ValidationError
@@ -38,6 +48,17 @@ async def export_account(actor: Actor) -> dict:
             )
         )
         tokens = list(await session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)))
+        ratings = list(
+            await session.scalars(
+                select(MessageFeedback).where(MessageFeedback.user_id == user_id).order_by(MessageFeedback.created_at)
+            )
+        )
+        usage = list(
+            await session.scalars(
+                select(UsageLedger).where(UsageLedger.user_id == user_id).order_by(UsageLedger.day, UsageLedger.model)
+            )
+        )
+    conversation_of = {m.id: m.conversation_id for m in messages}
     by_conversation: dict[uuid.UUID, list[dict]] = {}
     for m in messages:
         by_conversation.setdefault(m.conversation_id, []).append(
@@ -82,6 +103,32 @@ async def export_account(actor: Actor) -> dict:
             }
             for c in conversations
         ],
+        # The user's ratings of answers, with their comments.
+        "feedback": [
+            {
+                "message_id": str(f.message_id),
+                "conversation_id": str(conversation_of[f.message_id]) if f.message_id in conversation_of else None,
+                "rating": f.rating,
+                "comment": f.comment,
+                "created_at": f.created_at.isoformat(),
+                "updated_at": f.updated_at.isoformat(),
+            }
+            for f in ratings
+        ],
+        # What they asked and spent per UTC day (the usage ledger; kept after answers are deleted).
+        "usage": [
+            {
+                "day": u.day.isoformat(),
+                "model": u.model or None,
+                "channel": u.channel,
+                "category": u.category,
+                "questions": u.questions,
+                "answers": u.answers_complete + u.answers_stopped + u.answers_failed,
+                "tokens_in": u.tokens_in,
+                "tokens_out": u.tokens_out,
+            }
+            for u in usage
+        ],
     }
 
 
@@ -98,6 +145,11 @@ async def delete_account(actor: Actor, *, password: str) -> None:
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id).scalar_subquery()
         # Explicit deletes: SQLite only cascades with foreign keys on, and the
         # order keeps PostgreSQL's constraints happy either way.
+        await uow.session.execute(delete(MessageFeedback).where(MessageFeedback.user_id == user_id))
+        await uow.session.execute(delete(UsageLedger).where(UsageLedger.user_id == user_id))
+        await uow.session.execute(
+            delete(UsageCounter).where(UsageCounter.metric == usage_ledger.ACTIVE, UsageCounter.key == str(user_id))
+        )
         await uow.session.execute(delete(Message).where(Message.conversation_id.in_(conversation_ids)))
         await uow.session.execute(delete(Conversation).where(Conversation.user_id == user_id))
         await uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))

@@ -298,6 +298,12 @@ async def revoke_api_token(actor: Actor, token_id: uuid.UUID) -> None:
 
 
 async def resolve_api_token(secret: str | None) -> User | None:
+    found = await resolve_api_token_and_id(secret)
+    return found[0] if found else None
+
+
+async def resolve_api_token_and_id(secret: str | None) -> tuple[User, uuid.UUID] | None:
+    """The token's user and the token's id, or None (unknown, revoked, or the user inactive)."""
     if not secret or not secret.startswith(security.API_TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = utcnow()
@@ -317,4 +323,4 @@ async def resolve_api_token(secret: str | None) -> User | None:
         if token.last_used_at is None or now - token.last_used_at > LAST_SEEN_GRANULARITY:
             await session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
             await session.commit()
-        return user
+        return user, token.id

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
-from finucity.services import generation, quota, ratelimit
+from finucity.services import generation, quota, ratelimit, usage_ledger
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
@@ -80,6 +80,7 @@ async def _busy_guard(session, conversation_id: uuid.UUID) -> None:
         streaming.error = generation.INTERRUPTED
         # Written now, before the new answer's row meets the unique index.
         await session.flush()
+        await usage_ledger.record_reaped(session, [streaming.id])
         return
     raise _busy()
 
@@ -124,9 +125,13 @@ def _begin_answer(
     return answer, prompt
 
 
-def _launch(conversation: Conversation, answer: Message, prompt: list[dict]) -> generation.Generation:
+def _launch(actor: Actor, conversation: Conversation, answer: Message, prompt: list[dict]) -> generation.Generation:
     return generation.start(
-        message_id=answer.id, conversation_id=conversation.id, prompt=prompt, provider=get_provider()
+        message_id=answer.id,
+        conversation_id=conversation.id,
+        prompt=prompt,
+        provider=get_provider(),
+        spender=usage_ledger.Spender.of(actor, answer),
     )
 
 
@@ -174,9 +179,10 @@ async def send_message(
         )
         uow.session.add(question)
         answer, prompt = _begin_answer(uow, conversation, question, earlier, resolved)
+        await usage_ledger.record_question(uow.session, actor, question, answer.model)
         if created:
             uow.audit("conversation.create", target_type="conversation", target_id=conversation.id)
-    running = _launch(conversation, answer, prompt)
+    running = _launch(actor, conversation, answer, prompt)
     return Turn(conversation, question, answer, running, created)
 
 
@@ -219,7 +225,7 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
         # The new answer is "now", after the question, whatever the question's age.
         answer.created_at = answer.updated_at = max(utcnow(), question.created_at + _AFTER)
         conversation.updated_at = answer.created_at
-    running = _launch(conversation, answer, prompt)
+    running = _launch(actor, conversation, answer, prompt)
     return Turn(conversation, question, answer, running, False)
 
 

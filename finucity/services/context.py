@@ -36,6 +36,8 @@ class Actor:
     user_agent: str | None = None
     channel: Channel = "system"
     request_id: str | None = None
+    # The API token the request was signed with, if any (the usage ledger keys usage by it).
+    api_token_id: uuid.UUID | None = None
 
     @property
     def is_authenticated(self) -> bool:

@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import live_bus
+from finucity.services import live_bus, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.live_bus import StreamUpdate
@@ -65,8 +65,10 @@ class Generation:
         conversation_id: uuid.UUID,
         prompt: list[dict],
         provider: ChatProvider,
+        spender: usage_ledger.Spender | None = None,
     ):
         self.message_id = message_id
+        self.spender = spender  # whose usage ledger the final save adds to
         self.conversation_id = conversation_id
         self.prompt = prompt
         self.provider = provider
@@ -175,7 +177,8 @@ class Generation:
             async with unit_of_work(Actor(channel="system")) as uow:
                 # `stopped` too: a stop from another worker set it, and the
                 # text written since then still belongs in the row.
-                await uow.session.execute(
+                first_token_ms = None if self.first_token_s is None else int(self.first_token_s * 1000)
+                saved = await uow.session.execute(
                     update(Message)
                     .where(
                         Message.id == self.message_id,
@@ -188,11 +191,24 @@ class Generation:
                         model=self.provider.model,
                         tokens_in=self.usage.tokens_in,
                         tokens_out=self.usage.tokens_out,
-                        first_token_ms=None if self.first_token_s is None else int(self.first_token_s * 1000),
+                        first_token_ms=first_token_ms,
                         latency_ms=latency_ms,
                         updated_at=utcnow(),
                     )
                 )
+                if self.spender is not None:  # counted even if the row is gone: the tokens were spent
+                    await usage_ledger.record_answer(
+                        uow.session,
+                        self.spender,
+                        saved=bool(saved.rowcount),
+                        model=self.provider.model,
+                        status=self.status,
+                        tokens_in=self.usage.tokens_in,
+                        tokens_out=self.usage.tokens_out,
+                        first_token_ms=first_token_ms,
+                        latency_ms=latency_ms,
+                        error=self.error,
+                    )
                 await uow.session.execute(
                     update(Conversation).where(Conversation.id == self.conversation_id).values(updated_at=utcnow())
                 )
@@ -307,9 +323,16 @@ def live(message_id: uuid.UUID) -> Generation | None:
 
 
 def start(
-    *, message_id: uuid.UUID, conversation_id: uuid.UUID, prompt: list[dict], provider: ChatProvider
+    *,
+    message_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    prompt: list[dict],
+    provider: ChatProvider,
+    spender: usage_ledger.Spender | None = None,
 ) -> Generation:
-    return Generation(message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider).start()
+    return Generation(
+        message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider, spender=spender
+    ).start()
 
 
 def _stop_here(message_id: uuid.UUID) -> None:
@@ -426,8 +449,11 @@ async def fail_stale_streams(conversation_id: uuid.UUID) -> int:
                 Message.updated_at < cutoff,
             )
             .values(status=MessageStatus.failed.value, error=INTERRUPTED)
+            .returning(Message.id)
         )
-        return result.rowcount or 0
+        reaped = list(result.scalars())
+        await usage_ledger.record_reaped(uow.session, reaped)
+        return len(reaped)
 
 
 def begin_shutdown() -> None:

@@ -1,14 +1,16 @@
 """Daily token quotas: how much of the model a user may use per UTC day.
 
 A day's usage is the prompt and completion tokens of the user's answers
-created since 00:00 UTC, as the provider reported them. The limit is the
-user's own `daily_token_quota` (set in the admin area), else
-DEFAULT_DAILY_TOKEN_QUOTA; 0 means no limit. The offline assistant costs
-nothing, so it is never limited and its answers never count.
+started since 00:00 UTC, as the provider reported them, read from the usage
+ledger (services/usage_ledger.py): it counts each answer's tokens when the answer
+ends and keeps them, so deleting a conversation or replacing an answer with
+Regenerate does not give the tokens back. The limit is the user's own
+`daily_token_quota` (set in the admin area), else DEFAULT_DAILY_TOKEN_QUOTA;
+0 means no limit. The offline assistant costs nothing, so it is never limited
+and its answers never count.
 
 What this cannot see: an answer still being written has no token count until
-it ends, and an answer that is deleted (with its conversation, or replaced by
-Regenerate) takes its tokens with it.
+it ends.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import dataclasses
 import math
 from datetime import UTC, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from finucity.config import get_settings
 from finucity.finance.money import format_inr
-from finucity.models import Conversation, Message, MessageRole, User, utcnow
+from finucity.models import UsageLedger, User, utcnow
 from finucity.services.ai.factory import get_provider
 from finucity.services.ai.offline import OfflineProvider
 from finucity.services.context import Actor, read_only
@@ -65,19 +67,14 @@ async def usage(actor: Actor, *, now: datetime | None = None) -> QuotaUsage:
     """The caller's tokens today against their limit."""
     user_id = actor.require_user()
     start, resets_at = day_of(now or utcnow())
-    tokens = func.coalesce(Message.tokens_in, 0) + func.coalesce(Message.tokens_out, 0)
     async with read_only() as session:
         user_quota = await session.scalar(select(User.daily_token_quota).where(User.id == user_id))
         used = await session.scalar(
-            select(func.coalesce(func.sum(tokens), 0))
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(
-                Conversation.user_id == user_id,
-                Message.role == MessageRole.assistant.value,
-                Message.created_at >= start,
-                Message.created_at < resets_at,
+            select(func.coalesce(func.sum(UsageLedger.tokens_in + UsageLedger.tokens_out), 0)).where(
+                UsageLedger.day == start.date(),
+                UsageLedger.user_id == user_id,
                 # The offline assistant's estimates are not spent tokens.
-                or_(Message.model.is_(None), Message.model != OfflineProvider.model),
+                UsageLedger.model != OfflineProvider.model,
             )
         )
     return QuotaUsage(used=int(used or 0), limit=effective_limit(user_quota), resets_at=resets_at)

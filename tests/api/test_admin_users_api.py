@@ -188,8 +188,10 @@ async def test_stats_count_what_was_written(database, api, admin_user):
         {"label": "stopped", "count": 0},
         {"label": "failed", "count": 1},
     ]
-    assert (body["first_token_p50_ms"], body["first_token_p95_ms"]) == (200, 290)
-    assert (body["answer_p50_ms"], body["answer_p95_ms"]) == (1000, 1090)
+    # From the usage ledger's latency histograms: within 5% of the exact values.
+    timings = ("first_token_p50_ms", "first_token_p95_ms", "answer_p50_ms", "answer_p95_ms")
+    for name, exact in zip(timings, (200, 290, 1000, 1090), strict=True):
+        assert abs(body[name] - exact) <= 0.05 * exact, (name, body[name])
     assert body["tokens_by_model"] == [{"model": "test-model", "answers": 2, "tokens_in": 10, "tokens_out": 14}]
     assert (body["thumbs_up"], body["thumbs_down"]) == (2, 1)
     assert body["failure_reasons"] == [{"label": "Timed out", "count": 1}]

@@ -111,7 +111,8 @@ async def test_a_users_page_has_their_usage_by_day_and_model_and_their_newest_co
         ("gpt-a", 2, 200, 100),
         ("gpt-b", 1, 7, 3),
     ]
-    assert detail.usage_by_channel == []
+    by_channel = [(c.model, c.answers, c.tokens_in, c.tokens_out) for c in detail.usage_by_channel]
+    assert by_channel == [("Web app", 3, 207, 103)]
     assert len(detail.recent_conversations) == 20
     assert detail.recent_conversations[0].updated_at == max(c.updated_at for c in detail.recent_conversations)
     assert {c.user_id for c in detail.recent_conversations} == {str(asha.id)}

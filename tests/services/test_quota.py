@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from finucity.models import AuditLog, Conversation, Message, MessageRole, MessageStatus, User, utcnow
-from finucity.services import chat, quota
+from finucity.services import chat, quota, usage_ledger
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import QuotaExceeded, RateLimited
 from tests.fakes.fake_openai import Script
@@ -44,6 +44,12 @@ async def _answer(actor: Actor, tokens_in: int | None, tokens_out: int | None, *
             **fields,
         )
         uow.session.add_all([question, answer])
+        await uow.session.flush()
+        # What the writers add to the usage ledger for this question and answer.
+        tally = usage_ledger.Tally()
+        for message in (question, answer):
+            tally.message(message, actor.user_id, "web")
+        await usage_ledger.apply(uow.session, tally)
     return answer
 
 

@@ -25,6 +25,7 @@ from finucity.models import (
     UserSession,
     utcnow,
 )
+from finucity.services import usage_ledger
 from finucity.services.context import Actor, read_only, unit_of_work
 
 
@@ -71,10 +72,13 @@ async def add_conversation(
     category: str = "general",
     at: datetime | None = None,
     turns: Sequence[Turn] = (Turn(),),
+    channel: str = "web",
 ) -> Made:
-    """A conversation started at `at`, a turn a minute, last active at its last message."""
+    """A conversation started at `at`, a turn a minute, last active at its last message.
+    Its questions and finished answers go into the usage ledger as the writers would add them."""
     at = at or utcnow()
     questions, answers = [], []
+    tally = usage_ledger.Tally()
     async with unit_of_work(Actor(channel="system")) as uow:
         last = at + timedelta(minutes=len(turns))
         conversation = Conversation(user_id=user_id, title=title, category=category, created_at=at, updated_at=last)
@@ -107,6 +111,8 @@ async def add_conversation(
             )
             uow.session.add_all([question, answer])
             await uow.session.flush()
+            tally.message(question, user_id, channel)
+            tally.message(answer, user_id, channel)
             if turn.rating:
                 uow.session.add(
                     MessageFeedback(
@@ -120,6 +126,7 @@ async def add_conversation(
                 )
             questions.append(question.id)
             answers.append(answer.id)
+        await usage_ledger.apply(uow.session, tally)
     return Made(id=conversation.id, question_ids=questions, answer_ids=answers)
 
 

@@ -27,6 +27,7 @@ from finucity.services.admin.query import (
     page_size,
     parse_int,
     parse_time,
+    reading,
 )
 from finucity.services.ai.categories import parse_category
 from finucity.services.context import Actor, read_only, unit_of_work
@@ -243,7 +244,7 @@ async def list_conversations(
     """Every user's conversations matching `filters`, a page at a time (keyset, never OFFSET)."""
     require_admin(actor)
     query = _clean(filters)
-    async with read_only() as session:
+    async with reading() as session:
         return await _page(session, query, cursor, page_size(limit))
 
 
@@ -377,7 +378,7 @@ async def export_conversations(actor: Actor, filters: ConversationFilters, fmt: 
     first = True
     while True:
         # The session is closed before yielding: a slow download holds no connection.
-        async with read_only() as session:
+        async with reading() as session:
             page = await _page(session, query, cursor, EXPORT_BATCH)
             transcripts = {}
             if fmt == "json" and page.items:

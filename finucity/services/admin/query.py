@@ -12,14 +12,16 @@ import dataclasses
 import json
 import math
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finucity.models import utcnow
+from finucity.services.context import read_only
 from finucity.services.errors import ValidationError
 
 MAX_PAGE_SIZE = 100
@@ -130,6 +132,21 @@ def period(days: object) -> Period:
 
 def dialect_of(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+@asynccontextmanager
+async def reading() -> AsyncIterator[AsyncSession]:
+    """A read-only session for the admin area's queries, with PostgreSQL's JIT off.
+
+    Their plans (a keyset walk with per-row subqueries, an aggregate over the ledger) are
+    costed past jit_above_cost, and compiling them took 0.3 to 2.5 s where running them
+    takes milliseconds (bench/RESULTS.md). SET LOCAL lasts for this transaction only, so it
+    holds behind a transaction pooler (Supabase, PgBouncer) and changes no other session.
+    """
+    async with read_only() as session:
+        if dialect_of(session) == "postgresql":
+            await session.execute(text("SET LOCAL jit = off"))
+        yield session
 
 
 def utc_day(column: ColumnElement[datetime], dialect: str) -> ColumnElement[str]:

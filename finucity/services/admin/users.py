@@ -29,8 +29,9 @@ from finucity.services.admin.query import (
     page_size,
     parse_time,
     period,
+    reading,
 )
-from finucity.services.admin.usage import ModelUsage, UsageDay
+from finucity.services.admin.usage import DayUsage, ModelUsage, UsageDay
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.conversations import parse_id
 from finucity.services.errors import Conflict, NotFound, ValidationError
@@ -68,9 +69,13 @@ class AdminUserDetail:
     days: int
     usage_by_day: list[UsageDay]  # every day of the period, zeros included, oldest first
     usage_by_model: list[ModelUsage]
-    # Which door (ui or api) each message came through is not stored: always [] for now.
+    # By channel: `model` holds the channel's label ("Web app", "API token ci-bot (fin_ab12…)").
+    # Usage from before the ledger existed is under "Not recorded (before the ledger)".
     usage_by_channel: list[ModelUsage]
     recent_conversations: list[admin_conversations.AdminConversationRow]  # newest 20
+    # Per day (days without any left out), oldest first: by model, and by channel.
+    usage_by_day_and_model: list[DayUsage] = dataclasses.field(default_factory=list)
+    usage_by_day_and_channel: list[DayUsage] = dataclasses.field(default_factory=list)
 
 
 _CONVERSATION_COUNT = (
@@ -144,11 +149,11 @@ async def get_user(actor: Actor, user_id: object, *, days: int = 30) -> AdminUse
     require_admin(actor)
     ident = parse_id(user_id, what=USER_NOT_FOUND)
     span = period(days)
-    async with read_only() as session:
+    async with reading() as session:
         row = await _get_row(session, ident)
-        mine = [usage.of_user(ident)]
-        by_day = await usage.by_day(session, span, mine)
-        by_model = await usage.by_model(session, span, mine)
+        by_day = await usage.by_day(session, span, ident)
+        day_model = await usage.by_day_and_model(session, span, ident)
+        day_channel = await usage.by_day_and_channel(session, span, ident)
     recent = await admin_conversations.list_conversations(
         actor, admin_conversations.ConversationFilters(user=str(ident)), limit=RECENT_CONVERSATIONS
     )
@@ -156,9 +161,11 @@ async def get_user(actor: Actor, user_id: object, *, days: int = 30) -> AdminUse
         user=row,
         days=span.days,
         usage_by_day=by_day,
-        usage_by_model=by_model,
-        usage_by_channel=[],
+        usage_by_model=usage.totals(day_model),
+        usage_by_channel=usage.totals(day_channel),
         recent_conversations=recent.items,
+        usage_by_day_and_model=day_model,
+        usage_by_day_and_channel=day_channel,
     )
 
 

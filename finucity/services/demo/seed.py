@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 
 from finucity import db
 from finucity.models import Conversation, Message, MessageFeedback, User, utcnow
-from finucity.services import accounts
+from finucity.services import accounts, usage_ledger
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.demo.generate import Batch, DemoMaker
 from finucity.services.errors import ValidationError
@@ -160,5 +160,7 @@ async def _write(batch: Batch) -> None:
             await conn.execute(insert(Conversation.__table__), batch.conversations)
         if batch.messages:
             await conn.execute(insert(Message.__table__), batch.messages)
+            owners = {c["id"]: c["user_id"] for c in batch.conversations}
+            await usage_ledger.apply(conn, usage_ledger.of_rows(batch.messages, owners))
         if batch.feedback:
             await conn.execute(insert(MessageFeedback.__table__), batch.feedback)
