@@ -8,7 +8,6 @@ import reflex as rx
 
 from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
-from finucity.logging_setup import configure_logging
 from finucity.pages.admin import audit_page, conversations_page, overview_page, users_page
 from finucity.pages.auth import login_page, signup_page
 from finucity.pages.chat import chat_page
@@ -22,8 +21,11 @@ from finucity.states.auth import AuthFormState
 from finucity.states.boundary import TabBoundary
 from finucity.states.conversation import ConversationState
 from finucity.states.session import SessionState
+from finucity.telemetry.errors import init_error_reports
+from finucity.telemetry.logs import configure_logging
 
 configure_logging()
+init_error_reports()
 
 TITLE = "Finucity AI · Indian tax, GST and investment answers"
 DESCRIPTION = "Ask Finucity AI about Indian income tax, GST, investments, business finance and insurance."

@@ -71,7 +71,22 @@ class Settings(BaseSettings):
     # Seconds between screen updates of a streaming answer (10 per second).
     stream_ui_interval_s: float = Field(default=0.1, gt=0)
 
-    @field_validator("redis_url", mode="before")
+    # --- operations ----------------------------------------------------------
+    # Log lines: "json" (one event per line) or "text"; unset: json in production.
+    log_format: Literal["json", "text"] | None = None
+    log_level: str = "INFO"
+    # Debugging only: keep what people typed in logged events. Cookies and
+    # tokens are masked whatever this says.
+    log_message_contents: bool = False
+    # /metrics: open in development; in production it needs this bearer token
+    # or a client address in METRICS_ALLOW_IPS (comma-separated IPs or networks).
+    metrics_token: SecretStr | None = None
+    metrics_allow_ips: str = ""
+    # Error reports to Sentry (or any Sentry-compatible service) when set.
+    sentry_dsn: SecretStr | None = None
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @field_validator("redis_url", "log_format", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -84,7 +99,9 @@ class Settings(BaseSettings):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("ai_api_key", "github_token", "openai_api_key", "secret_key", mode="before")
+    @field_validator(
+        "ai_api_key", "github_token", "openai_api_key", "secret_key", "metrics_token", "sentry_dsn", mode="before"
+    )
     @classmethod
     def _blank_secret_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -102,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.is_production else "text")
 
     @property
     def origins(self) -> list[str]:

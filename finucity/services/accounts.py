@@ -23,6 +23,7 @@ from finucity.services.errors import (
     ValidationError,
 )
 from finucity.services.validation import is_encodable, require_encodable, single_line
+from finucity.telemetry import metrics
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -172,6 +173,7 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
         # A failure that uses the last attempt is not refused itself; the next one is.
         with contextlib.suppress(RateLimited):
             await ratelimit.hit(settings.login_limit_account, "login-account", account_key, message=TOO_MANY_ATTEMPTS)
+        metrics.sign_in_failures.labels("inactive account" if ok and user else "bad credentials").inc()
         async with unit_of_work(actor) as uow:
             uow.audit("auth.login_failed", target_type="user", target_id=user.id if user else None, email=account_key)
         raise AuthenticationError(BAD_CREDENTIALS)

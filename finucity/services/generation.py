@@ -33,6 +33,7 @@ from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class Generation:
 
     def start(self) -> Generation:
         _LIVE[self.message_id] = self
+        metrics.stream_started()
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self
 
@@ -218,6 +220,12 @@ class Generation:
             log.exception("Could not save the final state of answer %s", self.message_id)
         finally:
             _LIVE.pop(self.message_id, None)
+            metrics.stream_finished(
+                model=self.provider.model,
+                status=self.status,
+                first_token_s=self.first_token_s,
+                tokens_out=self.usage.tokens_out,
+            )
             self._finished.set()
             self._changed.set()
 
