@@ -9,7 +9,7 @@ import reflex as rx
 from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
 from finucity.pages.admin import audit_page, conversations_page, overview_page, users_page
-from finucity.pages.auth import login_page, signup_page
+from finucity.pages.auth import login_page, reset_password_page, signup_page
 from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
 from finucity.services import lifecycle
@@ -61,6 +61,13 @@ app.add_page(
     title="Create your account · Finucity AI",
     description=DESCRIPTION,
     on_load=AuthFormState.load_signup,
+)
+app.add_page(
+    reset_password_page,
+    route="/reset-password",
+    title="Set your password · Finucity AI",
+    description=DESCRIPTION,
+    on_load=AuthFormState.load_reset,
 )
 # One page for /chat and /chat/<id>: moving between conversations (or to a new
 # chat) keeps the page mounted, so nothing flashes and typed text stays.

@@ -37,7 +37,16 @@ from finucity.services.context import Actor  # noqa: E402
 from tests.fakes.fixtures import fake_openai, fake_openai_server  # noqa: E402,F401
 
 POSTGRES_ADMIN_URL = os.environ.get("FINUCITY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES_CHILD_FIRST = ["audit_log", "messages", "conversations", "api_tokens", "sessions", "users"]
+TABLES_CHILD_FIRST = [
+    "audit_log",
+    "legacy_imports",
+    "password_resets",
+    "messages",
+    "conversations",
+    "api_tokens",
+    "sessions",
+    "users",
+]
 
 
 # --- settings ---------------------------------------------------------------------------
