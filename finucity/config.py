@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     # Seconds between screen updates of a streaming answer (10 per second).
     stream_ui_interval_s: float = Field(default=0.1, gt=0)
 
+    # --- Supabase Auth (optional) -----------------------------------------------
+    # Set both and the sign-in form also accepts Supabase Auth credentials.
+    supabase_url: str | None = None
+    supabase_anon_key: SecretStr | None = None
+    # The project's JWT secret (legacy HS256 projects): access tokens are then
+    # verified here too, not only by asking Supabase's user endpoint.
+    supabase_jwt_secret: SecretStr | None = None
+
     # --- operations ----------------------------------------------------------
     # Log lines: "json" (one event per line) or "text"; unset: json in production.
     log_format: Literal["json", "text"] | None = None
@@ -86,7 +94,7 @@ class Settings(BaseSettings):
     sentry_dsn: SecretStr | None = None
     sentry_traces_sample_rate: float = Field(default=0.0, ge=0.0, le=1.0)
 
-    @field_validator("redis_url", "log_format", mode="before")
+    @field_validator("redis_url", "log_format", "supabase_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -100,7 +108,15 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "ai_api_key", "github_token", "openai_api_key", "secret_key", "metrics_token", "sentry_dsn", mode="before"
+        "ai_api_key",
+        "github_token",
+        "openai_api_key",
+        "secret_key",
+        "metrics_token",
+        "sentry_dsn",
+        "supabase_anon_key",
+        "supabase_jwt_secret",
+        mode="before",
     )
     @classmethod
     def _blank_secret_is_unset(cls, value):
