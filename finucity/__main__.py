@@ -1,4 +1,4 @@
-"""Command line: `python -m finucity create-user|migrate|check-config|seed-demo`.
+"""Command line: `python -m finucity create-user|migrate|check-config|seed-demo|import-legacy`.
 
 `create-user --admin` is the only way to make an administrator outside the
 admin page, so the first admin of a fresh install is made here.
@@ -94,6 +94,54 @@ def _check_config(_: argparse.Namespace) -> int:
     return 0
 
 
+def _import_legacy(args: argparse.Namespace) -> int:
+    from finucity.services import legacy_import, password_resets
+
+    def progress(what: str, count: int) -> None:
+        print(f"\r  {count:,} {what}", end="", flush=True)
+
+    async def run():
+        try:
+            report = await legacy_import.import_legacy(
+                args.from_url, batch=args.batch, progress=progress if sys.stdout.isatty() else None
+            )
+            links = []
+            if not args.no_links:
+                for user_id in report.new_users:
+                    user = await accounts.get_user(user_id)
+                    link = await password_resets.issue_reset_link(
+                        Actor(channel="cli"), user_id, base_url=args.base_url, days=args.link_days
+                    )
+                    links.append((user.email, link))
+            return report, links
+        finally:
+            await db.dispose()
+
+    try:
+        report, links = asyncio.run(run())
+    except ServiceError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    if sys.stdout.isatty():
+        print()
+    print(
+        f"Imported {report.users_created:,} new users (and linked {report.users_linked:,} who already had an "
+        f"account), {report.conversations:,} conversations and {report.questions:,} questions with their answers."
+    )
+    print(f"Already imported before, left alone: {report.already_imported:,} rows.")
+    for reason, count in sorted(report.skipped.items()):
+        print(f"Skipped {count:,}: {reason}.")
+    if report.old_admins:
+        print("Admins in the old site (imported as users; make them admins again if they still are):")
+        for email in report.old_admins:
+            print(f"  {email}")
+    if links:
+        print(f"Password links for the new users, valid {args.link_days} days (send each to its owner only):")
+        for email, link in links:
+            print(f"  {email}\t{link}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m finucity", description="Finucity Chat administration")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--messages-per", default="2-12", help="messages per conversation, a range (default 2-12)")
     demo.add_argument("--seed", type=int, help="the same seed makes the same texts and shapes")
     demo.set_defaults(handler=_seed_demo)
+
+    legacy = commands.add_parser(
+        "import-legacy", help="import users and chats from the Flask version's database (safe to run again)"
+    )
+    legacy.add_argument("--from-url", required=True, help="the old PostgreSQL database, postgresql://...")
+    legacy.add_argument("--base-url", default="http://localhost:3000", help="this site's address, for reset links")
+    legacy.add_argument("--link-days", type=int, default=14, help="days a password link stays valid (default 14)")
+    legacy.add_argument("--no-links", action="store_true", help="print no password links (Supabase Auth users)")
+    legacy.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
+    legacy.set_defaults(handler=_import_legacy)
 
     check = commands.add_parser("check-config", help="validate settings and print a summary (no secrets)")
     check.set_defaults(handler=_check_config)

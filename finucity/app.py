@@ -8,9 +8,8 @@ import reflex as rx
 
 from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
-from finucity.logging_setup import configure_logging
 from finucity.pages.admin import audit_page, conversations_page, overview_page, users_page
-from finucity.pages.auth import login_page, signup_page
+from finucity.pages.auth import login_page, reset_password_page, signup_page
 from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
 from finucity.pages.tools import tools_page
@@ -24,8 +23,11 @@ from finucity.states.boundary import TabBoundary
 from finucity.states.conversation import ConversationState
 from finucity.states.session import SessionState
 from finucity.states.tools import ToolsState
+from finucity.telemetry.errors import init_error_reports
+from finucity.telemetry.logs import configure_logging
 
 configure_logging()
+init_error_reports()
 
 TITLE = "Finucity AI · Indian tax, GST and investment answers"
 DESCRIPTION = "Ask Finucity AI about Indian income tax, GST, investments, business finance and insurance."
@@ -61,6 +63,13 @@ app.add_page(
     title="Create your account · Finucity AI",
     description=DESCRIPTION,
     on_load=AuthFormState.load_signup,
+)
+app.add_page(
+    reset_password_page,
+    route="/reset-password",
+    title="Set your password · Finucity AI",
+    description=DESCRIPTION,
+    on_load=AuthFormState.load_reset,
 )
 # One page for /chat and /chat/<id>: moving between conversations (or to a new
 # chat) keeps the page mounted, so nothing flashes and typed text stays.

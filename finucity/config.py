@@ -103,7 +103,30 @@ class Settings(BaseSettings):
     stream_heartbeat_s: float = Field(default=5.0, gt=0)
     stream_stale_after_s: float = Field(default=30.0, gt=0)
 
-    @field_validator("redis_url", "public_url", mode="before")
+    # --- Supabase Auth (optional) -----------------------------------------------
+    # Set both and the sign-in form also accepts Supabase Auth credentials.
+    supabase_url: str | None = None
+    supabase_anon_key: SecretStr | None = None
+    # The project's JWT secret (legacy HS256 projects): access tokens are then
+    # verified here too, not only by asking Supabase's user endpoint.
+    supabase_jwt_secret: SecretStr | None = None
+
+    # --- operations ----------------------------------------------------------
+    # Log lines: "json" (one event per line) or "text"; unset: json in production.
+    log_format: Literal["json", "text"] | None = None
+    log_level: str = "INFO"
+    # Debugging only: keep what people typed in logged events. Cookies and
+    # tokens are masked whatever this says.
+    log_message_contents: bool = False
+    # /metrics: open in development; in production it needs this bearer token
+    # or a client address in METRICS_ALLOW_IPS (comma-separated IPs or networks).
+    metrics_token: SecretStr | None = None
+    metrics_allow_ips: str = ""
+    # Error reports to Sentry (or any Sentry-compatible service) when set.
+    sentry_dsn: SecretStr | None = None
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @field_validator("redis_url", "public_url", "log_format", "supabase_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -122,7 +145,17 @@ class Settings(BaseSettings):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("ai_api_key", "github_token", "openai_api_key", "secret_key", mode="before")
+    @field_validator(
+        "ai_api_key",
+        "github_token",
+        "openai_api_key",
+        "secret_key",
+        "metrics_token",
+        "sentry_dsn",
+        "supabase_anon_key",
+        "supabase_jwt_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_secret_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -146,6 +179,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.is_production else "text")
 
     @property
     def origins(self) -> list[str]:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from finucity.config import PROJECT_ROOT, get_settings, normalize_database_url
+from finucity.telemetry import metrics
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
@@ -41,16 +42,19 @@ def _ensure_sqlite_dir(url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+# hide_parameters: a database error's message would otherwise quote the
+# statement's values (questions, answers, hashes) into logs and error reports.
 def get_engine() -> AsyncEngine:
     global _engine, _sessionmaker
     if _engine is None:
         url = current_url(asynchronous=True)
         _ensure_sqlite_dir(url)
         if url.startswith("sqlite"):
-            engine = create_async_engine(url, connect_args={"timeout": 30})
+            engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         else:
             engine = create_async_engine(url, **postgres_engine_options(url))
+        event.listen(engine.sync_engine, "handle_error", _count_error)
         _engine = engine
         _sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
     return _engine
@@ -66,6 +70,7 @@ def postgres_engine_options(url: str) -> dict:
         "pool_timeout": settings.db_pool_timeout_s,
         "pool_recycle": settings.db_pool_recycle_s,
         "pool_pre_ping": settings.db_pool_pre_ping,
+        "hide_parameters": True,
     }
     if uses_transaction_pooler(url, settings.database_pooler):
         # Each transaction may run on another server connection: a statement
@@ -82,6 +87,10 @@ def uses_transaction_pooler(url: str, pooler: str) -> bool:
         return make_url(url).port == 6543
     except ArgumentError:
         return False
+
+
+def _count_error(_context) -> None:
+    metrics.dependency_errors.labels("database").inc()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -90,6 +90,9 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = _time(nullable=True)
     # Tokens (prompt + completion) a day; None: the default from settings.
     daily_token_quota: int | None = None
+    # The Supabase Auth user this account signs in as (and the Flask version's
+    # profiles.id for imported users); None: signs in with a password here only.
+    supabase_id: uuid.UUID | None = Field(default=None, index=True, unique=True)
 
     @property
     def is_admin(self) -> bool:
@@ -260,6 +263,33 @@ class UsageCounter(SQLModel, table=True):
     day: date = Field(primary_key=True)
     key: str = Field(max_length=300, primary_key=True)
     n: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to set a password. Only the SHA-256 of its token is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _time(default=utcnow)
+    expires_at: datetime = _time(default=utcnow)
+    used_at: datetime | None = _time(nullable=True)
+
+
+class LegacyImport(SQLModel, table=True):
+    """A row of the Flask version's database already imported, and what it became.
+
+    source: "profiles" (key: the old profile id -> user), "chat_sessions"
+    (user id:session id -> conversation) or "chat_queries" (row id -> conversation)."""
+
+    __tablename__ = "legacy_imports"
+
+    source: str = Field(max_length=32, primary_key=True)
+    source_key: str = Field(max_length=128, primary_key=True)
+    local_id: uuid.UUID
+    imported_at: datetime = _time(default=utcnow)
 
 
 # Search indexes, made by migration 0004 for one database each and so outside this metadata:

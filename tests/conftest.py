@@ -41,6 +41,8 @@ TABLES_CHILD_FIRST = [
     "usage_counters",
     "usage_ledger",
     "audit_log",
+    "legacy_imports",
+    "password_resets",
     "messages",
     "conversations",
     "api_tokens",

@@ -42,7 +42,9 @@ ALLOWED: set[tuple[str, str]] = set()
 
 def layer_of(module: str) -> str:
     parts = module.split(".")
-    if parts[1:2] in (["models"], ["config"]):
+    # telemetry (log context, metrics, error reports) sits beside config: every
+    # layer may record a metric or bind the log context.
+    if parts[1:2] in (["models"], ["config"], ["telemetry"]):
         return "models/config"
     if parts[1:2] in (["db"], ["finance"], ["services"], ["web"], ["api"], ["states"], ["components"], ["pages"]):
         return parts[1]

@@ -16,10 +16,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from finucity.api import cookies
 from finucity.api.deps import Caller, base_actor, current_caller, optional_caller
 from finucity.api.errors import ApiError
-from finucity.api.schemas import AuthResponse, LoginRequest, Ok, SignupRequest, UserOut
+from finucity.api.schemas import AuthResponse, LoginRequest, Ok, ResetPasswordRequest, SignupRequest, UserOut
 from finucity.config import get_settings
 from finucity.models import User
-from finucity.services import accounts, security
+from finucity.services import accounts, password_resets, security
 from finucity.services.errors import ServiceError
 from finucity.web.cookies import FLASH_COOKIE, SESSION_COOKIE
 
@@ -100,6 +100,14 @@ async def api_logout(request: Request, caller: Caller | None = Depends(optional_
     return response
 
 
+@router.post("/auth/reset-password", response_model=Ok)
+async def api_reset_password(body: ResetPasswordRequest, request: Request):
+    """Set a password with a one-time link's token (imported accounts get one from
+    `import-legacy`). Every session of the account ends; sign in afterwards."""
+    await password_resets.reset_password(base_actor(request), token=body.token, password=body.password)
+    return Ok()
+
+
 @router.get("/auth/me", response_model=AuthResponse)
 async def api_me(caller: Caller = Depends(current_caller)):
     """The signed-in user, and the CSRF token of a cookie session."""
@@ -168,6 +176,20 @@ async def form_signup(
         {"email": email[:254], "full_name": full_name[:200]},
         lambda: accounts.sign_up(base_actor(request), email=email, password=password, full_name=full_name),
     )
+
+
+@forms.post("/auth/reset-password")
+async def form_reset_password(request: Request, token: str = Form(""), password: str = Form("")):
+    try:
+        _check_origin(request)
+        user = await password_resets.reset_password(base_actor(request), token=token, password=password)
+    except (ServiceError, ApiError) as exc:
+        response = _redirect(request, "/reset-password", {"token": token[:200]})
+        cookies.set_flash(response, "reset", exc.message, {"field": getattr(exc, "field", None) or ""})
+        return response
+    response = _redirect(request, "/login", {"password_set": "1", "email": user.email})
+    response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
 
 
 @forms.post("/auth/logout")

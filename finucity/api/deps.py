@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from finucity.api.errors import ApiError
 from finucity.services import accounts, security
 from finucity.services.context import Actor
+from finucity.telemetry import context
 from finucity.web.client_ip import client_ip as forwarded_client_ip
 from finucity.web.cookies import SESSION_COOKIE
 
@@ -53,6 +54,13 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def _known_caller(request: Request, caller: Caller) -> Caller:
+    """Name the caller in this request's log lines (the access line included)."""
+    request.state.user_id = str(caller.actor.user_id)
+    context.user_id.set(request.state.user_id)
+    return caller
+
+
 async def optional_caller(request: Request) -> Caller | None:
     base = base_actor(request)
     if (token := _bearer(request)) is not None:
@@ -60,12 +68,13 @@ async def optional_caller(request: Request) -> Caller | None:
         if found is None:
             raise ApiError(401, "The API token is not valid or was revoked.")
         user, token_id = found
-        return Caller(actor=dataclasses.replace(base.as_user(user), api_token_id=token_id), via="bearer")
+        caller = Caller(actor=dataclasses.replace(base.as_user(user), api_token_id=token_id), via="bearer")
+        return _known_caller(request, caller)
     resolved = await accounts.resolve_session(request.cookies.get(SESSION_COOKIE))
     if resolved is None:
         return None
     user, session = resolved
-    return Caller(actor=base.as_user(user), via="cookie", session_id=str(session.id))
+    return _known_caller(request, Caller(actor=base.as_user(user), via="cookie", session_id=str(session.id)))
 
 
 async def current_caller(request: Request, caller: Caller | None = Depends(optional_caller)) -> Caller:

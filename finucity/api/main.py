@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from finucity.api import admin, auth, chat, conversations, feedback, tools
+from finucity.api import admin, auth, chat, conversations, feedback, metrics, tools
 from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
@@ -55,6 +55,7 @@ def create_api() -> FastAPI:
     app.include_router(api, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(api, prefix="/chat/api", include_in_schema=False)
     app.include_router(auth.forms)
+    app.include_router(metrics.router)
 
     @app.get("/health", response_model=HealthResponse, tags=["health"], responses={503: {"model": HealthResponse}})
     async def health_check():

@@ -42,6 +42,12 @@ class LoginRequest(BaseModel):
     password: str = Field(max_length=1024)
 
 
+class ResetPasswordRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    token: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+
+
 class UserOut(BaseModel):
     id: str
     email: str

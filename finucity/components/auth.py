@@ -121,6 +121,14 @@ def login_form() -> rx.Component:
                     class_name="fc-alert fc-alert-info",
                 ),
             ),
+            rx.cond(
+                s.password_set,
+                rx.el.div(
+                    rx.icon("circle-check", size=18),
+                    rx.el.span("Your password is set. Sign in with it."),
+                    class_name="fc-alert fc-alert-info",
+                ),
+            ),
             error_alert(s.error),
             _field(
                 "Email",
@@ -226,6 +234,43 @@ def signup_form() -> rx.Component:
             "By creating an account you agree to use it responsibly.",
             class_name="fc-fineprint",
         ),
+    )
+
+
+def reset_password_form() -> rx.Component:
+    s = AuthFormState
+    return rx.el.div(
+        rx.el.h2("Set your password"),
+        rx.el.p(
+            "Finucity has moved to a new home. Choose a password to keep your conversations.",
+            class_name="fc-auth-sub",
+        ),
+        backend_form(
+            error_alert(s.error),
+            _field(
+                "New password",
+                _input(
+                    "password",
+                    type_="password",
+                    autocomplete="new-password",
+                    required=True,
+                    min_length=10,
+                    placeholder="At least 10 characters",
+                    invalid=s.error_field == "password",
+                    auto_focus=True,
+                ),
+                help_text="Use 10 or more characters. A short sentence is easy to remember and hard to guess.",
+            ),
+            rx.el.input(type="hidden", name="token", value=s.reset_token),
+            rx.el.button(
+                "Set password", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"
+            ),
+            path="/auth/reset-password",
+            forget_tab=True,
+            class_name="fc-form",
+            id="fc-reset-form",
+        ),
+        rx.el.p("Remembered it? ", rx.el.a("Sign in", href="/login"), class_name="fc-auth-switch"),
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import ApiToken, Role, User, UserSession, utcnow
-from finucity.services import ratelimit, security
+from finucity.services import ratelimit, security, supabase_auth
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import (
     AuthenticationError,
@@ -23,6 +23,7 @@ from finucity.services.errors import (
     ValidationError,
 )
 from finucity.services.validation import is_encodable, require_encodable, single_line
+from finucity.telemetry import metrics
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -172,12 +173,19 @@ async def sign_in(actor: Actor, *, email: str, password: str) -> SignedIn:
     ok = is_encodable(password) and await security.verify_password(
         user.password_hash if user else None, password[:MAX_PASSWORD]
     )
+    if not ok and storable and is_encodable(password) and supabase_auth.is_configured():
+        # Not this site's password: perhaps the user's Supabase Auth one.
+        remote = await supabase_auth.verified_user(account_key, password[:MAX_PASSWORD])
+        if remote is not None:
+            user = await supabase_auth.local_user_for(actor, remote)
+            ok = user is not None
     if not ok or user is None or not user.is_active:
         # A failure that uses the last attempt is not refused itself; the next one is.
         with contextlib.suppress(RateLimited):
             await ratelimit.hit(
                 settings.login_limit_account, "login-account", account_key, ip_key, message=TOO_MANY_ATTEMPTS
             )
+        metrics.sign_in_failures.labels("inactive account" if ok and user else "bad credentials").inc()
         async with unit_of_work(actor) as uow:
             uow.audit("auth.login_failed", target_type="user", target_id=user.id if user else None, email=account_key)
         raise AuthenticationError(BAD_CREDENTIALS)

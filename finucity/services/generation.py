@@ -36,6 +36,7 @@ from finucity.services import live_bus, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.live_bus import StreamUpdate
+from finucity.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class Generation:
         self._relay = bus.relay(self)
         if self._relay is not None:
             self._relay.start()
+        metrics.stream_started()
         self._task = asyncio.create_task(self._run(), name=f"generation-{self.message_id}")
         return self
 
@@ -217,6 +219,12 @@ class Generation:
         finally:
             _LIVE.pop(self.message_id, None)
             _WRITING.discard(self)
+            metrics.stream_finished(
+                model=self.provider.model,
+                status=self.status,
+                first_token_s=self.first_token_s,
+                tokens_out=self.usage.tokens_out,
+            )
             self._finished.set()
             self._changed.set()
             if self._relay is not None:

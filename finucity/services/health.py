@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from finucity.config import VERSION, get_settings
 from finucity.services.context import read_only
+from finucity.telemetry import metrics
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +46,7 @@ async def _redis() -> str:
         await client.ping()
         return "ok"
     except Exception:  # noqa: BLE001 (as above)
+        metrics.dependency_errors.labels("redis").inc()
         return "unavailable"
     finally:
         await client.aclose()

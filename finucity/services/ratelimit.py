@@ -23,6 +23,7 @@ from limits.storage import storage_from_string
 
 from finucity.config import get_settings
 from finucity.services.errors import RateLimited
+from finucity.telemetry import metrics
 
 log = logging.getLogger(__name__)
 # Seconds between two "Redis is down" warnings.
@@ -94,6 +95,7 @@ async def hit(limit: str, *keys: str, message: str | None = None) -> None:
     """Count one attempt; raise RateLimited when over `limit`."""
     item = _parse(limit)
     if not await _ask("hit", item, *keys):
+        metrics.rate_limited.labels(keys[0] if keys else "-").inc()
         retry_after = await _retry_after(item, *keys)
         raise RateLimited(message or "Rate limit exceeded. Please try again later.", retry_after=retry_after)
 
@@ -102,6 +104,7 @@ async def check(limit: str, *keys: str, message: str | None = None) -> None:
     """Raise RateLimited if `limit` is already used up, without counting."""
     item = _parse(limit)
     if not await _ask("test", item, *keys):
+        metrics.rate_limited.labels(keys[0] if keys else "-").inc()
         retry_after = await _retry_after(item, *keys)
         raise RateLimited(message or "Rate limit exceeded. Please try again later.", retry_after=retry_after)
 

@@ -38,9 +38,13 @@ async def hash_password(password: str) -> str:
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
+    # "!..." marks an account with no password yet (imported, to be set by a
+    # reset link): it fails after the same work as a wrong password.
+    usable = password_hash if password_hash and not password_hash.startswith("!") else None
+
     def verify() -> bool:
         try:
-            return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+            return _hasher.verify(usable or _DUMMY_HASH, password) and usable is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -13,6 +13,8 @@ every page:
 - It replaces lone surrogates in the event's text (U+FFFD). JSON can carry
   "\\ud800", Python accepts it, but the state that stores it can no longer be
   encoded, and the tab stops receiving updates.
+- It counts the event by handler (Prometheus) and names the event and its
+  user in the log context, for every line the handler writes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from reflex.middleware import Middleware
 
 from finucity.states.session import SessionState
+from finucity.telemetry import context, metrics
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -43,11 +46,22 @@ def scrub_text(value: Any) -> Any:
     return value
 
 
+def handler_label(event_name: str) -> str:
+    """`conversation_state.send_message` for Reflex's long dotted event name."""
+    return ".".join(part.rsplit("___", 1)[-1] for part in event_name.split(".")[-2:])
+
+
 class TabBoundary(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
         # The event is frozen; its payload dict is not.
         for name, value in event.payload.items():
             event.payload[name] = scrub_text(value)
+        label = handler_label(event.name)
+        metrics.ws_events.labels(label).inc()
+        # Each event runs in its own task: these bindings end with it.
+        context.request_id.set(context.new_request_id())
+        context.route.set(label)
         session = await state.get_state(SessionState)
-        await session._bind_to_session()
+        user = await session._bind_to_session()
+        context.user_id.set(str(user.id) if user else None)
         return None

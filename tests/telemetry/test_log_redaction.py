@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from finucity.logging_setup import MASK, configure_logging, redact
+from finucity.telemetry.logs import MASK, configure_logging, redact
 
 COOKIE = "finucity_session=s3cr3t-session-value; finucity_flash=flash-value"
 
