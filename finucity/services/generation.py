@@ -1,8 +1,10 @@
 """The generation writer: one answer being written, independent of who watches.
 
 A `Generation` reads the provider's stream, merges the pieces into its text,
-saves that text to the database on a timer (so a reload, another tab or
-another worker can see it), and wakes its readers. Readers (`follow`) get the
+saves that text to the database on a timer (services/stream_saver.py, one
+task for every answer of the process), so a reload, another tab or another
+worker can see it, and wakes its readers. Readers (`follow`; from elsewhere,
+services/stream_readers.py) get the
 text added since their offset, batched to at most one update per interval, so
 a fast model does not turn into thousands of screen updates. A reader can
 join at any offset and leave at any time; the answer goes on without it.
@@ -28,13 +30,13 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import live_bus, usage_ledger
+from finucity.services import live_bus, stream_saver, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
-from finucity.services.context import Actor, read_only, unit_of_work
+from finucity.services.context import Actor, unit_of_work
 from finucity.services.live_bus import StreamUpdate
 from finucity.telemetry import metrics
 
@@ -43,8 +45,6 @@ log = logging.getLogger(__name__)
 # Defaults of STREAM_HEARTBEAT_S and STREAM_STALE_AFTER_S (config.py), which win.
 # Seconds between heartbeats of a streaming answer even when no text arrives.
 HEARTBEAT_S = 5.0
-# How often a reader on another worker polls the database.
-DB_POLL_S = 0.5
 # A streaming answer whose worker has not saved it for this long is dead:
 # several missed heartbeats, not one slow save.
 STALE_STREAM_AFTER = timedelta(seconds=30)
@@ -92,7 +92,7 @@ class Generation:
 
     def start(self) -> Generation:
         _LIVE[self.message_id] = self
-        _WRITING.add(self)
+        stream_saver.WRITING.add(self)
         # With Redis, readers and stops on other workers go through the bus.
         bus = live_bus.get_bus()
         bus.watch_stops(_stop_here)
@@ -121,7 +121,7 @@ class Generation:
     async def _run(self) -> None:
         settings = get_settings()
         # Saves come at least as often as the heartbeat the reaper waits for.
-        _ensure_saver(min(settings.stream_persist_interval_s, settings.stream_heartbeat_s))
+        stream_saver.ensure_saver(min(settings.stream_persist_interval_s, settings.stream_heartbeat_s))
         self._stream_task = asyncio.create_task(self._consume(settings))
         if self._stop_requested:  # stopped before the stream even began
             self._stream_task.cancel()
@@ -218,7 +218,7 @@ class Generation:
             log.exception("Could not save the final state of answer %s", self.message_id)
         finally:
             _LIVE.pop(self.message_id, None)
-            _WRITING.discard(self)
+            stream_saver.WRITING.discard(self)
             metrics.stream_finished(
                 model=self.provider.model,
                 status=self.status,
@@ -265,61 +265,6 @@ class Generation:
 
 
 # --- the registry of this process -------------------------------------------------
-
-
-# One task per process saves the progress of every answer streaming here, in
-# one transaction per interval: 200 answers cost one commit a second, not 200.
-_saver: asyncio.Task | None = None
-# The answers this process writes (what _LIVE lists, unless a test pretends
-# an answer lives on another worker).
-_WRITING: set[Generation] = set()
-
-
-def _ensure_saver(interval: float) -> None:
-    global _saver
-    loop = asyncio.get_running_loop()
-    if _saver is None or _saver.done() or _saver.get_loop() is not loop:
-        _saver = loop.create_task(_save_live_periodically(interval), name="generation-saver")
-
-
-async def _save_live_periodically(interval: float) -> None:
-    while _WRITING:
-        await asyncio.sleep(interval)
-        due = [g for g in list(_WRITING) if not g.done and g._save_due()]
-        if not due:
-            continue
-        try:
-            gone = await _save_progress(due)
-        except Exception:
-            log.exception("Could not save %d streaming answers; will retry", len(due))
-            continue
-        for g in gone:
-            # Stopped from another worker, or the conversation was deleted.
-            g.stop()
-
-
-async def _save_progress(generations: list[Generation]) -> list[Generation]:
-    """Save each answer's text so far; returns those no longer streaming in the database."""
-    gone = []
-    async with unit_of_work(Actor(channel="system")) as uow:
-        now = utcnow()
-        saved = []
-        for g in generations:
-            text = g.text
-            result = await uow.session.execute(
-                update(Message)
-                .where(Message.id == g.message_id, Message.status == MessageStatus.streaming.value)
-                .values(content=text, updated_at=now)
-            )
-            if result.rowcount:
-                saved.append((g, len(text)))
-            else:
-                gone.append(g)
-    at = time.monotonic()
-    for g, length in saved:
-        g._saved_len = length
-        g._last_save = at
-    return gone
 
 
 def is_live(message_id: uuid.UUID) -> bool:
@@ -372,62 +317,6 @@ async def request_stop(message_id: uuid.UUID) -> bool:
     if result.rowcount:
         await live_bus.get_bus().request_stop(message_id)
     return bool(result.rowcount)
-
-
-async def follow(message_id: uuid.UUID, offset: int = 0) -> AsyncIterator[StreamUpdate]:
-    """Follow an answer: live from this process, through the live bus from
-    another worker (Redis), or by polling the database."""
-    generation = _LIVE.get(message_id)
-    if generation is not None:
-        async for update_ in generation.follow(offset):
-            yield update_
-        return
-    bus = live_bus.get_bus()
-    source = bus.follow(message_id, offset, _read_durable) if bus.distributed else _follow_database(message_id, offset)
-    async for update_ in source:
-        yield update_
-
-
-async def _follow_database(message_id: uuid.UUID, offset: int) -> AsyncIterator[StreamUpdate]:
-    while True:
-        generation = _LIVE.get(message_id)
-        if generation is not None:  # it started here after all (a retry, a race)
-            async for update_ in generation.follow(offset):
-                yield update_
-            return
-        update_ = await _read_durable(message_id, offset)
-        if update_ is not None:
-            yield update_
-            offset += len(update_.delta)
-            if update_.done:
-                return
-        await asyncio.sleep(DB_POLL_S)
-
-
-async def _read_durable(message_id: uuid.UUID, offset: int) -> StreamUpdate | None:
-    """The saved text after `offset` and whether it is finished (None: no news)."""
-    while True:
-        async with read_only() as session:
-            row = (
-                await session.execute(
-                    select(
-                        Message.content, Message.status, Message.error, Message.updated_at, Message.conversation_id
-                    ).where(Message.id == message_id)
-                )
-            ).first()
-        if row is None:
-            return StreamUpdate(
-                delta="", offset=offset, done=True, status=MessageStatus.failed.value, error="This answer was deleted."
-            )
-        content, status, error, updated_at, conversation_id = row
-        finished = status != MessageStatus.streaming.value
-        if not finished and is_abandoned(message_id, updated_at):
-            await fail_stale_streams(conversation_id)
-            continue
-        delta = content[offset:] if len(content) > offset else ""
-        if delta or finished:
-            return StreamUpdate(delta=delta, offset=offset, done=finished, status=status, error=error)
-        return None
 
 
 # --- the reaper: answers whose worker died ----------------------------------------

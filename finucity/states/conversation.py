@@ -19,7 +19,7 @@ import uuid
 import reflex as rx
 
 from finucity.models import MessageRole, MessageStatus
-from finucity.services import chat, conversations, feedback, generation
+from finucity.services import chat, conversations, feedback, stream_readers
 from finucity.services.context import Actor
 from finucity.services.errors import NotFound, ServiceError
 from finucity.states import followers
@@ -301,7 +301,7 @@ class ConversationState(SessionState):
             named = False
             gone_since: float | None = None
             checked = time.monotonic()
-            async for update in generation.follow(uuid.UUID(message_id)):
+            async for update in stream_readers.follow(uuid.UUID(message_id)):
                 if not followers.is_latest(token, me):
                     return  # a newer follower (a reload, a navigation) took over this tab
                 if not named:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from finucity.models import Conversation, Message, MessageRole, MessageStatus
-from finucity.services import generation
+from finucity.services import generation, stream_readers
 from finucity.services.ai.provider import ProviderError, Usage
 from finucity.services.context import Actor, read_only, unit_of_work
 from tests.support.waiting import wait_until
@@ -184,7 +184,7 @@ async def test_following_from_another_worker_reads_the_database(database, people
     running = generation.start(message_id=message_id, conversation_id=conversation_id, prompt=[], provider=provider)
     provider.release(1)
     # Pretend this reader lives elsewhere: bypass the in-process registry.
-    remote = generation._follow_database(message_id, 0)
+    remote = stream_readers.follow_database(message_id, 0)
     first = await anext(remote)
     assert first.delta == "Saved "
     provider.release(2)
