@@ -14,7 +14,7 @@ from finucity.api import admin, auth, chat, conversations, feedback, metrics, to
 from finucity.api.errors import install_error_handlers
 from finucity.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from finucity.api.pages import PageGuardMiddleware
-from finucity.api.schemas import ERROR_RESPONSES, HealthResponse
+from finucity.api.schemas import ERROR_RESPONSES, HealthResponse, Ok
 from finucity.api.security_headers import SecurityHeadersMiddleware
 from finucity.config import VERSION
 from finucity.services import health
@@ -59,16 +59,30 @@ def create_api() -> FastAPI:
 
     @app.get("/health", response_model=HealthResponse, tags=["health"], responses={503: {"model": HealthResponse}})
     async def health_check():
-        """200 while the database answers; 503 when it does not."""
+        """Database, Redis and AI provider, each as it is. 200 while the app can serve
+        (database, and Redis when configured); 503 when it cannot."""
         result = await health.check()
         body = HealthResponse(
             status=result.status,
+            ready=result.usable,
             database=result.database,
             ai_service=result.ai_service,
             redis=result.redis,
             version=result.version,
         )
         return JSONResponse(body.model_dump(), status_code=200 if result.usable else 503)
+
+    @app.get("/health/live", response_model=Ok, tags=["health"])
+    async def health_live():
+        """The process is up and answering (for a restart policy); checks nothing else."""
+        return Ok()
+
+    @app.get(
+        "/health/ready", response_model=HealthResponse, tags=["health"], responses={503: {"model": HealthResponse}}
+    )
+    async def health_ready():
+        """Send traffic here? 200 when the app can serve, else 503 (for a load balancer)."""
+        return await health_check()
 
     install_error_handlers(app)
     # Outermost last: ids and timing wrap everything, including 413s.

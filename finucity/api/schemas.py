@@ -195,6 +195,8 @@ class DeleteAccountRequest(BaseModel):
 
 class HealthResponse(BaseModel):
     status: Literal["ok", "degraded", "down"]
+    # Can serve (what /health/ready answers): the database, and Redis when configured.
+    ready: bool
     database: str
     ai_service: str
     redis: str

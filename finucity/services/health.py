@@ -1,10 +1,21 @@
-"""Is the service usable? Checks the database and Redis; never calls the model."""
+"""Is the service usable? Checks the database, Redis and the AI provider, separately.
+
+`usable` (the answer to /health and /health/ready) needs the database. Redis
+down leaves the API serving (rate limits fall back to each worker's own
+counters), so it makes the service degraded, not down: every worker shares
+the same Redis, and taking them all out of a load balancer would help nobody.
+The AI provider is asked for its model list, which costs no tokens, at most
+once a minute; one that fails also makes the service degraded: questions are
+still saved and marked, and the rest of the app works.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 
+import openai
 from sqlalchemy import text
 
 from finucity.config import VERSION, get_settings
@@ -52,14 +63,51 @@ async def _redis() -> str:
         await client.aclose()
 
 
-def _ai_service() -> str:
-    # Calling the model here would cost money on every probe; report the setup.
+# (when, which endpoint and model, what it said): a probe every few seconds
+# from each load balancer must not become a request to the provider each.
+AI_CHECK_TTL_S = 60.0
+_ai_checked: tuple[float, str, str] | None = None
+
+
+async def _ai_service() -> str:
+    global _ai_checked
     settings = get_settings()
-    return "offline assistant" if settings.offline_mode else f"configured ({settings.ai_model})"
+    if settings.offline_mode:
+        return "offline assistant"
+    which = f"{settings.ai_base_url}|{settings.ai_model}"
+    now = time.monotonic()
+    if _ai_checked is not None and _ai_checked[1] == which and now - _ai_checked[0] < AI_CHECK_TTL_S:
+        return _ai_checked[2]
+    result = f"{await _probe_ai(settings)} ({settings.ai_model})"
+    _ai_checked = (now, which, result)
+    return result
+
+
+async def _probe_ai(settings) -> str:
+    """The model list: proves the endpoint answers and the key is accepted, at no cost."""
+    client = openai.AsyncOpenAI(
+        base_url=settings.ai_base_url, api_key=settings.effective_ai_key, timeout=3.0, max_retries=0
+    )
+    try:
+        await client.models.list()
+        return "ok"
+    except (openai.AuthenticationError, openai.PermissionDeniedError):
+        return "key rejected"
+    except openai.NotFoundError:
+        return "ok"  # an endpoint without a model list (it answered, with the key)
+    except openai.OpenAIError:
+        return "unavailable"
+    finally:
+        await client.close()
+
+
+def reset_ai_check() -> None:
+    global _ai_checked
+    _ai_checked = None
 
 
 async def check() -> Health:
-    database, redis_state = await asyncio.gather(_database(), _redis())
-    degraded = redis_state == "unavailable"
+    database, redis_state, ai_state = await asyncio.gather(_database(), _redis(), _ai_service())
+    degraded = redis_state == "unavailable" or ai_state.startswith(("unavailable", "key rejected"))
     status = "down" if database != "ok" else ("degraded" if degraded else "ok")
-    return Health(status=status, database=database, ai_service=_ai_service(), redis=redis_state)
+    return Health(status=status, database=database, ai_service=ai_state, redis=redis_state)

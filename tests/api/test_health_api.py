@@ -7,7 +7,7 @@ import re
 import pytest
 
 from finucity import db
-from finucity.config import VERSION
+from finucity.config import VERSION, get_settings
 from finucity.services import health
 from tests.api.conftest import assert_error
 
@@ -29,6 +29,7 @@ async def test_health_is_200_while_the_database_answers(database, api):
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ok",
+        "ready": True,
         "database": "ok",
         "ai_service": "offline assistant",
         "redis": "not configured",
@@ -37,12 +38,48 @@ async def test_health_is_200_while_the_database_answers(database, api):
     _assert_tracing_headers(response)
 
 
-async def test_health_reports_the_configured_model_without_calling_it(database, api, ai_fake):
+async def test_health_checks_the_provider_without_a_paid_call(database, api, ai_fake):
     response = await api.client().get("/health")
 
     assert response.status_code == 200
-    assert response.json()["ai_service"].startswith("configured")
-    assert ai_fake.requests == []  # a probe must not cost a model call
+    assert response.json()["ai_service"] == f"ok ({get_settings().ai_model})"
+    assert ai_fake.requests == []  # the model list, never a completion: a probe costs nothing
+
+
+async def test_an_unreachable_provider_is_degraded_not_down(database, api, settings_env):
+    settings_env(AI_BASE_URL=f"http://127.0.0.1:{_closed_port()}/v1", AI_API_KEY="sk-test-not-a-real-key")
+    client = api.client()
+    response = await client.get("/health")
+
+    assert response.status_code == 200, response.text  # questions are still saved and marked
+    body = response.json()
+    assert body["status"] == "degraded" and body["ready"] is True
+    assert body["ai_service"].startswith("unavailable")
+    assert (await client.get("/health/ready")).status_code == 200
+    assert (await client.get("/health/live")).json() == {"success": True}
+
+
+async def test_ready_and_live_tell_a_balancer_from_a_restart_policy(database, api):
+    previous = db._url_override
+    await db.dispose()
+    db.configure(UNREACHABLE_DATABASE)
+    try:
+        ready = await api.client().get("/health/ready")
+        live = await api.client().get("/health/live")
+    finally:
+        await db.dispose()
+        db.configure(previous)
+
+    assert ready.status_code == 503 and ready.json()["ready"] is False
+    assert live.status_code == 200  # the process is up: do not restart it, just send no traffic
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 async def test_health_is_503_when_the_database_is_unreachable(database, api):
