@@ -199,8 +199,14 @@ def _fast_offline_assistant(monkeypatch) -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: Playwright's sync API keeps an event loop running
-    in the main thread for the rest of the session, which asyncio tests cannot
-    share."""
+    """Tests that drive a browser run last, wherever they live: Playwright's sync
+    API keeps an event loop running in the main thread for the rest of the
+    session, which asyncio tests cannot share."""
     # The offline-mode server builds the frontend again: after everything else.
-    items.sort(key=lambda item: ("tests/browser/" in str(item.fspath), "test_offline_mode" in str(item.fspath)))
+    items.sort(key=lambda item: (_uses_a_browser(item), "test_offline_mode" in str(item.fspath)))
+
+
+def _uses_a_browser(item) -> bool:
+    """tests/browser/, and any test elsewhere (security, scale-out) that drives Chromium."""
+    fixtures = getattr(item, "fixturenames", ())
+    return "tests/browser/" in str(item.fspath) or "page" in fixtures or "browser" in fixtures

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflex.middleware import Middleware
 
+from finucity.services.errors import Unavailable
 from finucity.states.session import SessionState
 from finucity.telemetry import context, metrics
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from reflex.event import Event
     from reflex.state import BaseState, StateUpdate
 
+# Reflex's names of the events that send a tab its whole state.
+_HYDRATIONS = frozenset(f"reflex___state____state.{name}" for name in ("hydrate", "hydrate_and_load"))
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -62,6 +65,16 @@ class TabBoundary(Middleware):
         context.request_id.set(context.new_request_id())
         context.route.set(label)
         session = await state.get_state(SessionState)
-        user = await session._bind_to_session()
+        try:
+            user = await session._bind_to_session()
+        except Unavailable:
+            # The database is down: whose tab this is cannot be checked. A
+            # hydration sends the whole state, so it fails closed and sends
+            # none of anyone's data; any other event goes on to its handler,
+            # whose guard says the service is unavailable and changes nothing.
+            if event.name in _HYDRATIONS:
+                await session._forget_previous_user()
+                session._owner_id = ""
+            user = None
         context.user_id.set(str(user.id) if user else None)
         return None

@@ -93,6 +93,15 @@ class ConversationState(SessionState):
         self.notice = GONE_NOTICE
         return rx.redirect("/chat", replace=True)
 
+    async def _unavailable(self, exc, handler_name: str, args: tuple, kwargs: dict):
+        """The database is down: a question being sent goes back into the box, unsent."""
+        if handler_name in ("send", "send_suggestion"):
+            text = kwargs.get("text", args[0] if args else "")
+            if isinstance(text, str) and text:
+                (await self.get_state(ComposerState))._give_back(text)
+        self.notice = exc.message
+        return None
+
     # --- loading ----------------------------------------------------------------------------
 
     @rx.event

@@ -19,6 +19,7 @@ import reflex as rx
 from finucity.models import Role, User
 from finucity.services import accounts
 from finucity.services.context import Actor
+from finucity.services.errors import Unavailable
 from finucity.web.client_ip import client_ip
 from finucity.web.cookies import SESSION_COOKIE, cookie_value
 
@@ -39,7 +40,10 @@ def _guarded(handler: Callable, mark: str, admins_only: bool) -> Callable:
 
     @functools.wraps(handler)
     async def guarded(self, *args, **kwargs):
-        actor = await self._current_actor()
+        try:
+            actor = await self._current_actor()
+        except Unavailable as exc:
+            return await self._unavailable(exc, handler.__name__, args, kwargs)
         if actor is None:
             return self._login_redirect()
         if admins_only and actor.role != Role.admin.value:
@@ -149,6 +153,11 @@ class SessionState(rx.State):
 
     def _forget_user_data(self) -> None:
         """States holding per-user data override this and register in PER_USER_STATES."""
+
+    async def _unavailable(self, exc: Unavailable, handler_name: str, args: tuple, kwargs: dict):
+        """The database is down, so who is asking cannot be checked: do nothing
+        and say so. States whose handlers take typed text give it back."""
+        return rx.toast.error(exc.message, id="finucity-unavailable")
 
     def _login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or "/chat"

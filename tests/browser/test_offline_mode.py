@@ -184,7 +184,7 @@ def test_a_wide_table_scrolls_in_its_own_box_and_shows_that_it_does(table_answer
         # The fades follow the layout a frame later: wait until each table
         # shows one exactly when it has more to show on that side.
         page.wait_for_function(f"() => ({READ_TABLES})().every((t) => t.cueRight === t.scrolls && !t.cueLeft)")
-        emi = page.locator("[data-testid=assistant-bubble]").last.locator(".fc-table")
+        emi = page.locator("[data-testid=assistant-bubble]").last.locator(".fc-table", has_text="Balance")
         emi.evaluate("el => el.scrollIntoView({block: 'center'})")
         screenshot(page, f"emi-table-{width}x{height}")
 

@@ -30,13 +30,16 @@ STOP_BOUND_S = 2.0  # generous: the target is 250 ms, measured and printed
 
 
 def appends(frames: list[str]) -> list[tuple[int, str]]:
-    """The (offset, text) of every stream append the server sent to a tab."""
+    """The (offset, text) of every piece of stream text the server sent to a tab:
+    each append, and the text a reset starts the stream with (at offset 0)."""
     found: list[tuple[int, str]] = []
     for frame in frames:
         for script in re.findall(r"\(window\.__fc\|\|=\[\]\)\.push\((\[.*?\])\)", _scripts(frame)):
             command = json.loads(script)
             if command[0] == "a":
                 found.append((command[2], command[3]))
+            elif command[0] == "reset":
+                found = [(0, command[2])] if command[2] else []
     return found
 
 

@@ -21,7 +21,7 @@ from finucity.finance.reading import read_question
 from finucity.finance.result import Calculation, money
 from finucity.finance.rules import RuleError
 from finucity.models import Category
-from finucity.services.ai.offline.answers import bullet_list, markdown_table
+from finucity.services.ai.offline.answers import bullet_list
 from finucity.services.ai.prompts import DISCLAIMERS
 
 ZERO = Decimal(0)
@@ -187,13 +187,14 @@ def render(calculation: Calculation, assumptions, category: Category) -> str:
     if calculation.inputs:
         parts.append(
             "#### What you told me\n\n"
-            + markdown_table(["Input", "Value"], [[k, _cell(v)] for k, v in calculation.inputs.items()])
+            + _table_text(["Input", "Value"], [[k, _cell(v)] for k, v in calculation.inputs.items()], right={1})
         )
     parts.append(
         "#### The working\n\n"
-        + markdown_table(
+        + _table_text(
             ["Step", "Amount", "Rule"],
             [[s.label, "" if s.amount is None else money(s.amount), s.note] for s in calculation.steps],
+            right={1},
         )
     )
     if calculation.table is not None:
@@ -211,11 +212,19 @@ def render(calculation: Calculation, assumptions, category: Category) -> str:
 
 def _table(calculation: Calculation) -> str:
     table = calculation.table
+    # Columns of numbers are right-aligned, however the middle of a long table is elided.
+    right = {i for i in range(len(table.columns)) if any(isinstance(row[i], Decimal | int) for row in table.rows)}
     rows = [[_cell(cell) for cell in row] for row in table.rows]
     if len(rows) > TABLE_ROWS:
         half = TABLE_ROWS // 2
         rows = [*rows[:half], ["…"] * len(table.columns), *rows[-half:]]
-    return f"#### {table.title}\n\n" + markdown_table(list(table.columns), rows)
+    return f"#### {table.title}\n\n" + _table_text(list(table.columns), rows, right=right)
+
+
+def _table_text(header: list[str], rows: list[list[str]], *, right: set[int]) -> str:
+    """A Markdown table whose `right` columns are right-aligned (amounts line up)."""
+    rule = "|" + "".join("---:|" if i in right else "---|" for i in range(len(header)))
+    return "\n".join([f"| {' | '.join(header)} |", rule, *(f"| {' | '.join(row)} |" for row in rows)])
 
 
 def _cell(value) -> str:
