@@ -202,8 +202,13 @@ def pytest_collection_modifyitems(config, items):
     """Tests that drive a browser run last, wherever they live: Playwright's sync
     API keeps an event loop running in the main thread for the rest of the
     session, which asyncio tests cannot share."""
-    # The offline-mode server builds the frontend again: after everything else.
-    items.sort(key=lambda item: (_uses_a_browser(item), "test_offline_mode" in str(item.fspath)))
+    # Servers of their own (offline, a database outage) build the frontend again,
+    # into the same .web the shared live server serves: after everything else.
+    items.sort(key=lambda item: (_uses_a_browser(item), _builds_its_own_server(item)))
+
+
+def _builds_its_own_server(item) -> bool:
+    return any(name in str(item.fspath) for name in ("test_offline_mode", "test_database_outage_in_chat"))
 
 
 def _uses_a_browser(item) -> bool:

@@ -102,7 +102,7 @@ def _serve(port: int) -> None:
     import uvicorn
 
     from finucity.api import create_api
-    from finucity.logging_setup import configure_logging
+    from finucity.telemetry.logs import configure_logging
     from finucity.services import lifecycle
 
     configure_logging()
