@@ -102,8 +102,8 @@ def _serve(port: int) -> None:
     import uvicorn
 
     from finucity.api import create_api
-    from finucity.telemetry.logs import configure_logging
     from finucity.services import lifecycle
+    from finucity.telemetry.logs import configure_logging
 
     configure_logging()
     app = create_api()
