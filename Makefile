@@ -81,6 +81,8 @@ dev: migrate
 
 test: install-dev lint
 	$(BIN)/python -m pytest
+	# Browser tests of servers built early in the run, on their own (tests/conftest.py).
+	$(BIN)/python -m pytest tests/security/test_xss_pages.py tests/scaleout/test_web_through_nginx.py
 
 # Style is checked by a machine: CI refuses code that ruff would change.
 lint: install-dev
