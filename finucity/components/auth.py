@@ -107,6 +107,24 @@ def _input(name: str, *, type_: str, invalid: Var | bool = False, **props) -> rx
     )
 
 
+def _new_password_field(label: str, **props) -> rx.Component:
+    """Choosing a password (sign-up, a reset link): the same rule and advice in both."""
+    return _field(
+        label,
+        _input(
+            "password",
+            type_="password",
+            autocomplete="new-password",
+            required=True,
+            min_length=10,
+            placeholder="At least 10 characters",
+            invalid=AuthFormState.error_field == "password",
+            **props,
+        ),
+        help_text="Use 10 or more characters. A short sentence is easy to remember and hard to guess.",
+    )
+
+
 def login_form() -> rx.Component:
     s = AuthFormState
     return rx.el.div(
@@ -202,19 +220,7 @@ def signup_form() -> rx.Component:
                     invalid=s.error_field == "email",
                 ),
             ),
-            _field(
-                "Password",
-                _input(
-                    "password",
-                    type_="password",
-                    autocomplete="new-password",
-                    required=True,
-                    min_length=10,
-                    placeholder="At least 10 characters",
-                    invalid=s.error_field == "password",
-                ),
-                help_text="Use 10 or more characters. A short sentence is easy to remember and hard to guess.",
-            ),
+            _new_password_field("Password"),
             rx.el.input(type="hidden", name="next", value=s.next_path),
             rx.el.button(
                 "Create account", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"
@@ -247,20 +253,7 @@ def reset_password_form() -> rx.Component:
         ),
         backend_form(
             error_alert(s.error),
-            _field(
-                "New password",
-                _input(
-                    "password",
-                    type_="password",
-                    autocomplete="new-password",
-                    required=True,
-                    min_length=10,
-                    placeholder="At least 10 characters",
-                    invalid=s.error_field == "password",
-                    auto_focus=True,
-                ),
-                help_text="Use 10 or more characters. A short sentence is easy to remember and hard to guess.",
-            ),
+            _new_password_field("New password", auto_focus=True),
             rx.el.input(type="hidden", name="token", value=s.reset_token),
             rx.el.button(
                 "Set password", type="submit", class_name="fc-btn fc-btn-primary fc-btn-block", id="fc-submit"
