@@ -93,6 +93,8 @@ class User(SQLModel, table=True):
     # The Supabase Auth user this account signs in as (and the Flask version's
     # profiles.id for imported users); None: signs in with a password here only.
     supabase_id: uuid.UUID | None = Field(default=None, index=True, unique=True)
+    # "light", "dark" or None (follow the device's prefers-color-scheme).
+    theme: str | None = Field(default=None, max_length=8)
 
     @property
     def is_admin(self) -> bool:
@@ -185,6 +187,8 @@ class Message(SQLModel, table=True):
     first_token_ms: int | None = None
     latency_ms: int | None = None
     error: str | None = Field(default=None, max_length=300)
+    # Served from the answer cache rather than generated (admins and metrics count it).
+    cached: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = _time(default=utcnow)
     # Heartbeat of a streaming answer: lets any worker tell a live generation
     # from one whose worker died.
