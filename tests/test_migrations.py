@@ -119,6 +119,13 @@ def test_the_search_indexes_are_in_place_at_head(empty_database):
         engine.dispose()
 
 
+def _insert_at_old_revision(model, row: dict) -> tuple:
+    """An insert of exactly these columns: the model's table would add columns (with
+    defaults) that later migrations create."""
+    table = sa.table(model.__tablename__, *(sa.column(name, model.__table__.c[name].type) for name in row))
+    return sa.insert(table), [row]
+
+
 def test_upgrading_indexes_the_conversations_already_there(empty_database):
     db.upgrade(empty_database, "0003")
     engine = sa.create_engine(normalize_database_url(empty_database, asynchronous=False))
@@ -127,8 +134,8 @@ def test_upgrading_indexes_the_conversations_already_there(empty_database):
     try:
         with engine.begin() as connection:
             connection.execute(
-                sa.insert(User.__table__),
-                [
+                *_insert_at_old_revision(
+                    User,
                     {
                         "id": user,
                         "email": "old@example.com",
@@ -138,12 +145,12 @@ def test_upgrading_indexes_the_conversations_already_there(empty_database):
                         "role": "user",
                         "is_active": True,
                         "created_at": now,
-                    }
-                ],
+                    },
+                )
             )
             connection.execute(
-                sa.insert(Conversation.__table__),
-                [
+                *_insert_at_old_revision(
+                    Conversation,
                     {
                         "id": conversation,
                         "user_id": user,
@@ -151,12 +158,12 @@ def test_upgrading_indexes_the_conversations_already_there(empty_database):
                         "category": "insurance",
                         "created_at": now,
                         "updated_at": now,
-                    }
-                ],
+                    },
+                )
             )
             connection.execute(
-                sa.insert(Message.__table__),
-                [
+                *_insert_at_old_revision(
+                    Message,
                     {
                         "id": uuid.uuid4(),
                         "conversation_id": conversation,
@@ -166,8 +173,8 @@ def test_upgrading_indexes_the_conversations_already_there(empty_database):
                         "category": "gst",
                         "created_at": now,
                         "updated_at": now,
-                    }
-                ],
+                    },
+                )
             )
         db.upgrade(empty_database)
         with engine.connect() as connection:

@@ -19,15 +19,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not batch mode: a batch rebuild of messages on SQLite would drop
+# its full-text search triggers (0004). SQLite adds and (3.35+) drops columns in place.
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("theme", sa.String(length=8), nullable=True))
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("cached", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("users", sa.Column("theme", sa.String(length=8), nullable=True))
+    op.add_column("messages", sa.Column("cached", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_column("cached")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("theme")
+    op.drop_column("messages", "cached")
+    op.drop_column("users", "theme")
