@@ -67,16 +67,20 @@ async def usage(actor: Actor, *, now: datetime | None = None) -> QuotaUsage:
     """The caller's tokens today against their limit."""
     user_id = actor.require_user()
     start, resets_at = day_of(now or utcnow())
-    async with read_only() as session:
-        user_quota = await session.scalar(select(User.daily_token_quota).where(User.id == user_id))
-        used = await session.scalar(
-            select(func.coalesce(func.sum(UsageLedger.tokens_in + UsageLedger.tokens_out), 0)).where(
-                UsageLedger.day == start.date(),
-                UsageLedger.user_id == user_id,
-                # The offline assistant's estimates are not spent tokens.
-                UsageLedger.model != OfflineProvider.model,
-            )
+    spent = (
+        select(func.coalesce(func.sum(UsageLedger.tokens_in + UsageLedger.tokens_out), 0))
+        .where(
+            UsageLedger.day == start.date(),
+            UsageLedger.user_id == user_id,
+            # The offline assistant's estimates are not spent tokens.
+            UsageLedger.model != OfflineProvider.model,
         )
+        .scalar_subquery()
+    )
+    # One round trip for both: this runs before every question.
+    async with read_only() as session:
+        row = (await session.execute(select(User.daily_token_quota, spent).where(User.id == user_id))).first()
+    user_quota, used = row if row is not None else (None, 0)
     return QuotaUsage(used=int(used or 0), limit=effective_limit(user_quota), resets_at=resets_at)
 
 
