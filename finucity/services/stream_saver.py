@@ -60,6 +60,7 @@ async def save_progress(generations: list) -> list:
             text = g.text
             result = await uow.session.execute(
                 update(Message)
+                .execution_options(synchronize_session=False)
                 .where(Message.id == g.message_id, Message.status == MessageStatus.streaming.value)
                 .values(content=text, updated_at=now)
             )
