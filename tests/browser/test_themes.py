@@ -151,7 +151,14 @@ def test_each_user_has_their_own_theme_on_a_shared_browser(browser, live_server,
 # --- contrast --------------------------------------------------------------------------------------
 
 
+# Menus and messages fade in: measure once they have (endless ones aside).
+SETTLED = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity
+)"""
+
+
 def assert_readable(page: Page, where: str, at_least: int) -> None:
+    page.wait_for_function(SETTLED)
     report = contrast_report(page)
     assert not report["failures"], f"{where}: text below WCAG AA contrast:\n" + describe_failures(report["failures"])
     # The check measured the page, not an empty shell.
