@@ -35,7 +35,8 @@ config = rx.Config(
     redis_url=settings.redis_url,
     # Behind a proxy on another port or host, the pages' socket goes there.
     **({"api_url": settings.public_url.rstrip("/")} if settings.public_url else {}),
-    default_color_mode="dark",
+    # Follow the device until the user picks a theme (components/theme.py).
+    default_color_mode="system",
     plugins=[rx.plugins.RadixThemesPlugin(theme=RADIX_THEME)],
     react_strict_mode=False,
     # A chat behind sign-in has no pages worth a sitemap.

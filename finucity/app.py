@@ -45,7 +45,9 @@ app = rx.App(
     stylesheets=STYLESHEETS,
     api_transformer=create_api(),
     head_components=[
-        rx.el.meta(name="theme-color", content="#0f0f1e"),
+        # The browser's own bars follow the device's theme (--fc-bg-main of each).
+        rx.el.meta(name="theme-color", content="#ffffff", media="(prefers-color-scheme: light)"),
+        rx.el.meta(name="theme-color", content="#0f0f1e", media="(prefers-color-scheme: dark)"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )

@@ -35,6 +35,7 @@ def user_out(user: User) -> UserOut:
         first_name=user.first_name,
         role=user.role,
         created_at=user.created_at.isoformat(),
+        theme=accounts.theme_of(user),
     )
 
 

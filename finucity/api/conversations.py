@@ -16,6 +16,8 @@ from finucity.api.schemas import (
     DeleteAccountRequest,
     MessageOut,
     Ok,
+    PreferencesRequest,
+    PreferencesResponse,
     RenameRequest,
     TokenCreated,
     TokenCreateRequest,
@@ -136,6 +138,12 @@ async def export_me(actor: Actor = Depends(current_actor)):
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="finucity-export.json"'},
     )
+
+
+@router.patch("/me", response_model=PreferencesResponse, tags=["account"])
+async def update_me(body: PreferencesRequest, actor: Actor = Depends(current_actor)):
+    """Change your preferences: the colour theme every browser you sign in on shows."""
+    return PreferencesResponse(theme=await accounts.set_theme(actor, body.theme))
 
 
 @router.delete("/me", response_model=Ok, tags=["account"])

@@ -48,6 +48,9 @@ class ResetPasswordRequest(BaseModel):
     password: str = Field(max_length=1024)
 
 
+Theme = Literal["system", "light", "dark"]
+
+
 class UserOut(BaseModel):
     id: str
     email: str
@@ -55,6 +58,7 @@ class UserOut(BaseModel):
     first_name: str
     role: str
     created_at: str
+    theme: Theme = Field(default="system", description="Colour theme of the apps; `system` follows the device.")
 
 
 class AuthResponse(BaseModel):
@@ -187,6 +191,15 @@ class FeedbackOut(BaseModel):
 class FeedbackResponse(BaseModel):
     success: Literal[True] = True
     feedback: FeedbackOut | None = Field(description="The stored feedback; null once cleared.")
+
+
+class PreferencesRequest(BaseModel):
+    theme: Theme | None = Field(description="`light`, `dark`, or `system` (or null) to follow the device.")
+
+
+class PreferencesResponse(BaseModel):
+    success: Literal[True] = True
+    theme: Theme
 
 
 class DeleteAccountRequest(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.theme import CHART_TOOLTIP_STYLE
 from finucity.states.calculation_view import CHART_KEYS, Pair, StepView
 
 # Axis ticks short enough for a 390 px screen: ₹4.2L, ₹1.1Cr, ₹40K.
@@ -19,7 +20,7 @@ TICK_FORMAT = (
 )
 # The tooltip in whole rupees with Indian grouping (12,34,567).
 TOOLTIP_FORMAT = "(v) => '₹' + Math.round(v).toLocaleString('en-IN')"
-SERIES_COLOURS = ("var(--fc-primary)", "var(--fc-gold)")
+SERIES_COLOURS = ("var(--fc-primary)", "var(--fc-gold-bright)")
 
 
 def _headline(card) -> rx.Component:
@@ -96,15 +97,15 @@ def _steps(card) -> rx.Component:
 def chart(card) -> rx.Component:
     """Bars (a loan year by year, the two regimes) or areas (growth), two series at most."""
     common = [
-        rx.recharts.cartesian_grid(vertical=False, stroke="rgba(255,255,255,0.07)"),
+        rx.recharts.cartesian_grid(vertical=False, stroke="var(--fc-border)"),
         rx.recharts.x_axis(data_key="x", tick_line=False, axis_line=False, font_size=11, min_tick_gap=8),
         rx.recharts.y_axis(tick_formatter=TICK_FORMAT, width=52, tick_line=False, axis_line=False, font_size=11),
         rx.recharts.graphing_tooltip(
             custom_attrs={"formatter": rx.Var(TOOLTIP_FORMAT)},
-            content_style={"background": "#1e2033", "border": "1px solid rgba(255,255,255,0.14)", "borderRadius": 10},
-            item_style={"color": "#eceef8"},
-            label_style={"color": "#8d90ab"},
-            cursor={"fill": "rgba(255,255,255,0.04)"},
+            content_style=CHART_TOOLTIP_STYLE,
+            item_style={"color": "var(--fc-text)"},
+            label_style={"color": "var(--fc-muted)"},
+            cursor={"fill": "var(--fc-hover)"},
             is_animation_active=False,
         ),
         rx.recharts.legend(icon_type="circle", icon_size=8, wrapper_style={"fontSize": 12}),

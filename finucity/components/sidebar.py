@@ -8,6 +8,7 @@ from finucity.components.auth import logout_button
 from finucity.components.brand import logo
 from finucity.components.buttons import icon_button
 from finucity.components.client import local_time
+from finucity.components.theme_menu import theme_menu
 from finucity.services.ai.categories import CATEGORY_LABELS
 from finucity.states.conversation import ConversationState
 from finucity.states.dialogs import ConversationDialogsState
@@ -176,6 +177,7 @@ def _user_footer() -> rx.Component:
                 data_testid="admin-link",
             ),
         ),
+        theme_menu(),
         logout_button(),
         class_name="fc-sidebar-foot",
     )

@@ -15,7 +15,16 @@ from finucity.models import Category
 
 STYLESHEETS = ["/finucity.css", "/admin.css"]
 
-RADIX_THEME = rx.theme(appearance="dark", accent_color="indigo", gray_color="slate", radius="large", scaling="100%")
+# "inherit": Radix follows the light/dark class Reflex puts on <html> before
+# the first paint (from localStorage "theme", else the device's preference).
+RADIX_THEME = rx.theme(appearance="inherit", accent_color="indigo", gray_color="slate", radius="large", scaling="100%")
+
+# Charts (Recharts) take colours as props: CSS variables, so they follow the theme too.
+CHART_TOOLTIP_STYLE = {
+    "background": "var(--fc-surface)",
+    "border": "1px solid var(--fc-border-strong)",
+    "borderRadius": 10,
+}
 
 CATEGORY_ICONS: dict[str, str] = {
     Category.general.value: "sparkles",

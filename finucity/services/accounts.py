@@ -252,6 +252,35 @@ async def sign_out(actor: Actor, token: str | None) -> None:
             uow.audit("auth.logout", target_type="user", target_id=actor.user_id)
 
 
+# --- preferences -------------------------------------------------------------------
+
+# What the user menu offers; "system" is stored as NULL: follow the device.
+THEMES = ("system", "light", "dark")
+
+
+async def set_theme(actor: Actor, theme: object) -> str:
+    """Remember the user's colour theme, so every browser they sign in on
+    shows it. Returns what was stored, as one of THEMES."""
+    user_id = actor.require_user()
+    if theme is None:
+        theme = "system"
+    if theme not in THEMES:
+        raise ValidationError("Choose a theme: system, light or dark.", field="theme")
+    async with unit_of_work(actor) as uow:
+        result = await uow.session.execute(
+            update(User).where(User.id == user_id).values(theme=None if theme == "system" else theme)
+        )
+        if not result.rowcount:
+            raise NotFound("Account not found")
+        uow.audit("account.theme", target_type="user", target_id=user_id, theme=theme)
+    return str(theme)
+
+
+def theme_of(user: User) -> str:
+    """The user's theme as one of THEMES (NULL, or anything unknown, follows the device)."""
+    return user.theme if user.theme in THEMES else "system"
+
+
 # --- personal API tokens -----------------------------------------------------------
 
 

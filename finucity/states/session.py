@@ -96,6 +96,10 @@ class SessionState(rx.State):
     user_email: str = ""
     user_initials: str = ""
     user_is_admin: bool = False
+    # The colour theme saved on the account ("system", "light", "dark"); ""
+    # until known. ThemeSync (components/theme_menu.py) applies it in the
+    # browser, so a theme chosen on one device follows the user to the next.
+    user_theme: str = ""
     # Whose data this tab's state holds; tab state outlives sign-outs.
     _owner_id: str = ""
 
@@ -137,6 +141,7 @@ class SessionState(rx.State):
             "user_email": user.email,
             "user_initials": "".join(p[0] for p in user.full_name.split()[:2]).upper() or "U",
             "user_is_admin": user.is_admin,
+            "user_theme": accounts.theme_of(user),
         }
         for name, value in profile.items():
             if getattr(self, name) != value:
@@ -145,7 +150,7 @@ class SessionState(rx.State):
     async def _forget_previous_user(self) -> None:
         """Drop every per-user var of this tab (another user, or signed out),
         in every state that holds some, whichever page is asking."""
-        self.user_name = self.user_first_name = self.user_email = self.user_initials = ""
+        self.user_name = self.user_first_name = self.user_email = self.user_initials = self.user_theme = ""
         self.user_is_admin = False
         for state_class in PER_USER_STATES:
             state = self if isinstance(self, state_class) else await self.get_state(state_class)

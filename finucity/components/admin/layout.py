@@ -6,6 +6,7 @@ import reflex as rx
 
 from finucity.components.brand import logo
 from finucity.components.client import local_time
+from finucity.components.theme_menu import theme_menu
 from finucity.states.admin.base import AdminState
 from finucity.states.session import SessionState
 
@@ -64,7 +65,11 @@ def admin_shell(current: str, title: str, *body: rx.Component) -> rx.Component:
         rx.el.main(
             rx.el.header(
                 rx.el.h1(title, class_name="fc-admin-title"),
-                rx.el.div(SessionState.user_email, class_name="fc-admin-who"),
+                rx.el.div(
+                    rx.el.span(SessionState.user_email, class_name="fc-admin-who"),
+                    theme_menu(side="bottom"),
+                    class_name="fc-admin-head-end",
+                ),
                 class_name="fc-admin-head",
             ),
             error_banner(),

@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from finucity.components.admin.layout import admin_shell, empty
+from finucity.components.theme import CHART_TOOLTIP_STYLE
 from finucity.states.admin.overview import PERIODS, AdminOverviewState
 
-GOLD = "#fba002"
-BLUE = "#667eea"
-MUTED = "#8d90ab"
+GOLD = "var(--fc-gold-bright)"
+BLUE = "var(--fc-primary)"
+MUTED = "var(--fc-muted)"
 
 
 def _period_picker() -> rx.Component:
@@ -40,12 +41,12 @@ def _figure(item: dict) -> rx.Component:
 
 def _axes(key: str) -> list[rx.Component]:
     return [
-        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke="rgba(255,255,255,0.06)", vertical=False),
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke="var(--fc-border)", vertical=False),
         rx.recharts.x_axis(data_key=key, stroke=MUTED, tick={"fontSize": 11}, tick_line=False, min_tick_gap=12),
         rx.recharts.y_axis(stroke=MUTED, tick={"fontSize": 11}, allow_decimals=False, width=40, tick_line=False),
         rx.recharts.graphing_tooltip(
-            content_style={"background": "#1e2033", "border": "1px solid rgba(255,255,255,0.14)", "borderRadius": 10},
-            cursor={"fill": "rgba(102,126,234,0.12)"},
+            content_style=CHART_TOOLTIP_STYLE,
+            cursor={"fill": "var(--fc-primary-soft)"},
         ),
     ]
 

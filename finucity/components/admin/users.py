@@ -13,6 +13,7 @@ from finucity.components.admin.layout import (
     text_filter,
     when_cell,
 )
+from finucity.components.theme import CHART_TOOLTIP_STYLE
 from finucity.states.admin.users import AdminUserItem, AdminUsersState
 
 S = AdminUsersState
@@ -69,13 +70,13 @@ def _table() -> rx.Component:
 def _usage_chart() -> rx.Component:
     return rx.recharts.bar_chart(
         rx.recharts.bar(
-            data_key="tokens", fill="#667eea", radius=[3, 3, 0, 0], name="Tokens", is_animation_active=False
+            data_key="tokens", fill="var(--fc-primary)", radius=[3, 3, 0, 0], name="Tokens", is_animation_active=False
         ),
-        rx.recharts.x_axis(data_key="day", stroke="#8d90ab", tick={"fontSize": 11}, tick_line=False, min_tick_gap=12),
-        rx.recharts.y_axis(stroke="#8d90ab", tick={"fontSize": 11}, width=48, tick_line=False),
-        rx.recharts.graphing_tooltip(
-            content_style={"background": "#1e2033", "border": "1px solid rgba(255,255,255,0.14)", "borderRadius": 10}
+        rx.recharts.x_axis(
+            data_key="day", stroke="var(--fc-muted)", tick={"fontSize": 11}, tick_line=False, min_tick_gap=12
         ),
+        rx.recharts.y_axis(stroke="var(--fc-muted)", tick={"fontSize": 11}, width=48, tick_line=False),
+        rx.recharts.graphing_tooltip(content_style=CHART_TOOLTIP_STYLE),
         data=S.usage_days,
         width="100%",
         height=180,

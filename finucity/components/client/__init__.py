@@ -3,8 +3,9 @@
 They live in JavaScript where a websocket round trip would cost too much:
 the growing answer (stream_store.jsx: only new text crosses the socket),
 typing (composer.jsx), scrolling (viewport.jsx), copying and rendering
-Markdown safely (markdown.jsx), local times (local_time.jsx), and plain HTML
-forms that post to the backend (backend_form.jsx). Each file's header says why.
+Markdown safely (markdown.jsx), local times (local_time.jsx), plain HTML
+forms that post to the backend (backend_form.jsx), and the account's colour
+theme (theme_sync.jsx). Each file's header says why.
 """
 
 from __future__ import annotations
@@ -84,9 +85,18 @@ class BackendForm(_ClientComponent):
     forget_tab: rx.Var[bool]
 
 
+class ThemeSync(rx.Component):
+    """Applies the account's saved theme ("system", "light", "dark"; "" = not known yet)."""
+
+    library = _module("theme_sync.jsx")
+    tag = "ThemeSync"
+    preference: rx.Var[str]
+
+
 fin_markdown = FinMarkdown.create
 fin_copy = FinCopy.create
 local_time = LocalTime.create
 chat_viewport = ChatViewport.create
 composer = Composer.create
 backend_form = BackendForm.create
+theme_sync = ThemeSync.create

@@ -15,7 +15,6 @@ import json from "react-syntax-highlighter/dist/esm/languages/prism/json";
 import javascript from "react-syntax-highlighter/dist/esm/languages/prism/javascript";
 import python from "react-syntax-highlighter/dist/esm/languages/prism/python";
 import sql from "react-syntax-highlighter/dist/esm/languages/prism/sql";
-import oneDark from "react-syntax-highlighter/dist/esm/styles/prism/one-dark";
 import { Check, Copy } from "lucide-react";
 import { store, useStream } from "./stream_store.jsx";
 
@@ -125,6 +124,45 @@ function CopyControl({ getText, label = "Copy", className = "fc-copy" }) {
   );
 }
 
+// Code colours are CSS variables (--fc-code-* in finucity.css), so a code
+// block follows the light or dark theme without re-rendering: One Dark's
+// hues in the dark theme, One Light's in the light one.
+const codeBase = {
+  color: "var(--fc-code-text)",
+  background: "none",
+  fontFamily: "var(--fc-mono)",
+  direction: "ltr",
+  textAlign: "left",
+  whiteSpace: "pre",
+  wordSpacing: "normal",
+  wordBreak: "normal",
+  lineHeight: "1.5",
+  tabSize: "2",
+  hyphens: "none",
+};
+const tokenColours = {
+  comment: "comment", prolog: "comment", cdata: "comment", doctype: "comment",
+  punctuation: "text", entity: "text",
+  "attr-name": "number", boolean: "number", constant: "number", number: "number", atrule: "number",
+  "class-name": "type",
+  keyword: "keyword",
+  property: "name", tag: "name", symbol: "name", deleted: "name", important: "name",
+  selector: "string", string: "string", char: "string", builtin: "string", inserted: "string", regex: "string",
+  "attr-value": "string",
+  variable: "name", operator: "operator", url: "operator",
+  function: "function",
+};
+const codeStyle = {
+  'code[class*="language-"]': codeBase,
+  'pre[class*="language-"]': { ...codeBase, overflow: "auto" },
+  ...Object.fromEntries(
+    Object.entries(tokenColours).map(([token, colour]) => [token, { color: `var(--fc-code-${colour})` }]),
+  ),
+  comment: { color: "var(--fc-code-comment)", fontStyle: "italic" },
+  bold: { fontWeight: "bold" },
+  italic: { fontStyle: "italic" },
+};
+
 function CodeBlock({ language, code }) {
   return (
     <div className="fc-code">
@@ -134,7 +172,7 @@ function CodeBlock({ language, code }) {
       </div>
       <SyntaxHighlighter
         language={language || "text"}
-        style={oneDark}
+        style={codeStyle}
         customStyle={{ margin: 0, background: "transparent", padding: "14px 16px", fontSize: "13px" }}
         codeTagProps={{ style: { fontFamily: "var(--fc-mono)" } }}
         wrapLongLines={false}
