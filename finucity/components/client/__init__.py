@@ -4,7 +4,8 @@ They live in JavaScript where a websocket round trip would cost too much:
 the growing answer (stream_store.jsx: only new text crosses the socket),
 typing (composer.jsx), scrolling (viewport.jsx), copying and rendering
 Markdown safely (markdown.jsx), local times (local_time.jsx), and plain HTML
-forms that post to the backend (backend_form.jsx). Each file's header says why.
+forms that post to the backend (backend_form.jsx) and links that download
+from it (backend_link.jsx). Each file's header says why.
 """
 
 from __future__ import annotations
@@ -84,9 +85,18 @@ class BackendForm(_ClientComponent):
     forget_tab: rx.Var[bool]
 
 
+class BackendLink(_ClientComponent):
+    """A download link to a backend route (see backend_link.jsx)."""
+
+    library = _module("backend_link.jsx")
+    tag = "BackendLink"
+    path: rx.Var[str]
+
+
 fin_markdown = FinMarkdown.create
 fin_copy = FinCopy.create
 local_time = LocalTime.create
 chat_viewport = ChatViewport.create
 composer = Composer.create
 backend_form = BackendForm.create
+backend_link = BackendLink.create
