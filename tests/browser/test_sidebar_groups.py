@@ -192,7 +192,12 @@ def test_the_row_menu_renames_exports_and_deletes(page: Page, history):
     first_menu = page.locator(".fc-conv-row").first.get_by_test_id("conversation-menu")
     expect(first_menu).to_have_css("opacity", "0")
 
+    sidebar = page.locator("#fc-sidebar")
+    sidebar.get_by_text(title, exact=True).click()  # open it: its row is the current one
+    expect(page.get_by_test_id("conversation-title")).to_have_text(title)
     menu = _open_row_menu(page, title)
+    page.wait_for_function("() => !document.querySelector('[role=menu]').getAnimations().length")
+    page.screenshot(path=str(SHOTS / "sidebar-row-menu-1280x800.png"))
     with page.expect_download() as markdown:
         menu.get_by_role("menuitem", name="Export as Markdown").click()
     download = markdown.value
@@ -209,13 +214,14 @@ def test_the_row_menu_renames_exports_and_deletes(page: Page, history):
     menu.get_by_role("menuitem", name="Rename").click()
     page.fill("#fc-rename-input", "Salary tax, new regime")
     page.click("#fc-rename-save")
-    expect(page.get_by_text("Salary tax, new regime", exact=True)).to_be_visible()
+    expect(sidebar.get_by_text("Salary tax, new regime", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("conversation-title")).to_have_text("Salary tax, new regime")
 
     menu = _open_row_menu(page, "Salary tax, new regime")
     menu.get_by_role("menuitem", name="Delete").click()
     page.click("[data-testid=confirm-delete]")
-    expect(page.get_by_text("Salary tax, new regime", exact=True)).to_have_count(0)
+    expect(sidebar.get_by_text("Salary tax, new regime", exact=True)).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/chat/?$"))  # it was open: back to a new chat
     page.reload()
     expect(rows.first).to_have_text(LONG_TITLE)
-    expect(page.get_by_text("Salary tax, new regime", exact=True)).to_have_count(0)
-    expect(page).to_have_url(re.compile(r"/chat/?$"))
+    expect(sidebar.get_by_text("Salary tax, new regime", exact=True)).to_have_count(0)
