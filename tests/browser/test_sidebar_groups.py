@@ -163,6 +163,7 @@ def test_filters_stay_folded_until_asked_for(page: Page, history):
     chips.get_by_role("button", name="GST").click()
     expect(toggle).to_have_accessible_name("Filter, 1 active")
     expect(rows.first).to_contain_text("GST")
+    page.screenshot(path=str(SHOTS / "sidebar-filters-open-1280x800.png"))
     for text in rows.all_inner_texts():
         assert "GST" in text or "Input tax credit" in text
 
