@@ -140,6 +140,16 @@ def login_form() -> rx.Component:
                 ),
             ),
             rx.cond(
+                s.account_deleted,
+                rx.el.div(
+                    rx.icon("circle-check", size=18),
+                    rx.el.span("Your account and all its conversations have been deleted."),
+                    class_name="fc-alert fc-alert-info",
+                    role="status",
+                    data_testid="account-deleted",
+                ),
+            ),
+            rx.cond(
                 s.password_set,
                 rx.el.div(
                     rx.icon("circle-check", size=18),

@@ -1,4 +1,4 @@
-"""The conversation sidebar: new chat, search, category filter, the list, the user."""
+"""The conversation sidebar: new chat, search, category filter, the list by date, the account."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import reflex as rx
 from finucity.components.auth import logout_button
 from finucity.components.brand import logo
 from finucity.components.buttons import icon_button
-from finucity.components.client import local_time
+from finucity.components.client import backend_link
 from finucity.components.theme_menu import theme_menu
 from finucity.services.ai.categories import CATEGORY_LABELS
+from finucity.states.account import AccountState
 from finucity.states.conversation import ConversationState
 from finucity.states.dialogs import ConversationDialogsState
 from finucity.states.quota import QuotaState
-from finucity.states.rows import ConversationRow
+from finucity.states.rows import ConversationGroup, ConversationRow
 from finucity.states.session import SessionState
 from finucity.states.sidebar import SidebarState
 
@@ -24,6 +25,7 @@ def _filter_chip(label: str, value: str) -> rx.Component:
         label,
         type="button",
         class_name=rx.cond(active, "fc-chip is-active", "fc-chip"),
+        aria_pressed=active,
         on_click=SidebarState.set_category_filter(value),
     )
 
@@ -39,72 +41,154 @@ def _filters() -> rx.Component:
         class_name="fc-chips",
         role="toolbar",
         aria_label="Filter by category",
+        id="fc-filters",
+    )
+
+
+def _filter_button() -> rx.Component:
+    """Folds the category chips away; its badge counts the filters in force."""
+    active = SidebarState.category_filter != ""
+    return rx.el.button(
+        rx.icon("list-filter", size=16),
+        rx.cond(active, rx.el.span("1", class_name="fc-filter-count", aria_hidden="true")),
+        type="button",
+        class_name=rx.cond(active | SidebarState.filters_open, "fc-filter-btn is-active", "fc-filter-btn"),
+        title="Filter by category",
+        aria_label=rx.cond(active, "Filter, 1 active", "Filter"),
+        aria_expanded=SidebarState.filters_open,
+        aria_controls="fc-filters",
+        on_click=SidebarState.toggle_filters,
+        data_testid="filter-toggle",
+    )
+
+
+def _active_filter() -> rx.Component:
+    """With the chips folded, the filter in force stays in sight and one tap clears it."""
+    return rx.el.button(
+        SidebarState.category_filter_label,
+        rx.icon("x", size=13),
+        type="button",
+        class_name="fc-chip is-active fc-chip-clear",
+        aria_label="Clear filter " + SidebarState.category_filter_label,
+        on_click=SidebarState.set_category_filter(""),
+        data_testid="active-filter",
     )
 
 
 def _search() -> rx.Component:
     return rx.el.div(
-        rx.icon("search", size=15),
-        # Controlled: the box always shows the term the list is filtered by,
-        # also after a reload (the tab's state keeps the term).
-        rx.debounce_input(
-            rx.el.input(
-                type="search",
-                placeholder="Search conversations",
-                class_name="fc-input",
-                aria_label="Search conversations",
-                id="fc-search",
-                value=SidebarState.search,
-                on_change=SidebarState.set_search,
+        rx.el.div(
+            rx.icon("search", size=15),
+            # Controlled: the box always shows the term the list is filtered by,
+            # also after a reload (the tab's state keeps the term).
+            rx.debounce_input(
+                rx.el.input(
+                    type="search",
+                    placeholder="Search conversations",
+                    class_name="fc-input",
+                    aria_label="Search conversations",
+                    id="fc-search",
+                    value=SidebarState.search,
+                    on_change=SidebarState.set_search,
+                ),
+                debounce_timeout=300,
             ),
-            debounce_timeout=300,
+            class_name="fc-search",
         ),
-        class_name="fc-search",
+        _filter_button(),
+        class_name="fc-search-row",
+    )
+
+
+def _menu_icon(name: str) -> rx.Component:
+    return rx.icon(name, size=15, class_name="fc-menu-icon")
+
+
+def _download_item(label: str, path, test_id: str) -> rx.Component:
+    # A real link (Radix renders the item as it): the browser downloads the
+    # route's file with the session cookie, nothing passes through the socket.
+    return rx.menu.item(
+        backend_link(_menu_icon("download"), label, path=path, data_testid=test_id),
+        as_child=True,
+    )
+
+
+def _conversation_menu(row: ConversationRow) -> rx.Component:
+    """Rename, export and delete, behind one button that takes no room until wanted."""
+    export = "/api/conversation/" + row.id + "/export?format="
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.el.button(
+                rx.icon("ellipsis", size=16),
+                type="button",
+                class_name="fc-conv-menu-btn",
+                title="More",
+                aria_label="Actions for " + row.title,
+                data_testid="conversation-menu",
+            ),
+        ),
+        rx.menu.content(
+            rx.menu.item(
+                _menu_icon("pencil"),
+                "Rename",
+                on_select=ConversationDialogsState.open_rename(row.id, row.title),
+                data_testid="rename-conversation",
+            ),
+            _download_item("Export as Markdown", export + "md", "export-markdown"),
+            _download_item("Export as JSON", export + "json", "export-json"),
+            rx.menu.separator(),
+            rx.menu.item(
+                _menu_icon("trash-2"),
+                "Delete",
+                color="red",
+                on_select=ConversationDialogsState.open_delete(row.id, row.title),
+                data_testid="delete-conversation",
+            ),
+            align="start",
+            side="bottom",
+            class_name="fc-menu",
+        ),
+        modal=False,
     )
 
 
 def _conversation(row: ConversationRow) -> rx.Component:
     # rx.link navigates inside the app (no page reload); on_load opens it.
-    return rx.link(
-        rx.el.div(row.title, class_name="fc-conv-title"),
-        rx.el.div(
-            rx.el.span(row.category_label, class_name="fc-tag"),
-            local_time(iso=row.updated_at, mode="relative"),
-            class_name="fc-conv-meta",
+    # The menu sits over the row's right end, beside (not inside) the link.
+    active = ConversationState.current_id == row.id
+    return rx.el.div(
+        rx.link(
+            rx.el.span(row.title, class_name="fc-conv-title"),
+            href="/chat/" + row.id,
+            class_name="fc-conv",
+            title=row.title + " · " + row.category_label,
+            aria_current=rx.cond(active, "page", "false"),
+            data_testid="conversation-item",
+            data_id=row.id,
+            underline="none",
         ),
-        rx.el.div(
-            icon_button(
-                "pencil",
-                "Rename conversation",
-                size=14,
-                on_click=ConversationDialogsState.open_rename(row.id, row.title).prevent_default.stop_propagation,
-            ),
-            icon_button(
-                "trash-2",
-                "Delete conversation",
-                size=14,
-                data_testid="delete-conversation",
-                on_click=ConversationDialogsState.open_delete(row.id, row.title).prevent_default.stop_propagation,
-            ),
-            class_name="fc-conv-actions",
-        ),
-        href="/chat/" + row.id,
-        class_name=rx.cond(ConversationState.current_id == row.id, "fc-conv is-active", "fc-conv"),
-        data_testid="conversation-item",
+        _conversation_menu(row),
+        class_name=rx.cond(active, "fc-conv-row is-active", "fc-conv-row"),
         data_id=row.id,
-        underline="none",
+    )
+
+
+def _group(group: ConversationGroup) -> rx.Component:
+    return rx.el.div(
+        # Sticky: the heading of the group in view stays at the top while it scrolls.
+        rx.el.h3(group.label, class_name="fc-group-label", data_testid="group-label"),
+        rx.foreach(group.rows, _conversation),
+        class_name="fc-conv-group",
+        role="group",
+        aria_label=group.label,
     )
 
 
 def _conversation_list() -> rx.Component:
     return rx.el.nav(
-        rx.el.div(
-            rx.cond(SidebarState.search != "", "Results", "Recent"),
-            class_name="fc-list-label",
-        ),
         rx.cond(
-            SidebarState.conversations.length() > 0,
-            rx.foreach(SidebarState.conversations, _conversation),
+            SidebarState.has_conversations,
+            rx.foreach(SidebarState.groups, _group),
             rx.el.div(
                 rx.cond(
                     SidebarState.list_error != "",
@@ -155,30 +239,64 @@ def _token_usage() -> rx.Component:
     )
 
 
-def _user_footer() -> rx.Component:
-    return rx.el.div(
-        rx.el.div(SessionState.user_initials, class_name="fc-avatar"),
-        rx.el.div(
-            rx.el.div(SessionState.user_name, class_name="fc-user-name"),
-            rx.el.div(SessionState.user_email, class_name="fc-user-email"),
-            _token_usage(),
-            class_name="fc-user",
-        ),
-        # Staff reach the admin area from here; everyone else never sees the link
-        # (and the admin pages check the role on the server regardless).
-        rx.cond(
-            SessionState.user_is_admin,
-            rx.link(
-                rx.icon("shield-check", size=17),
-                href="/admin",
-                class_name="fc-icon-btn",
-                title="Admin area",
-                aria_label="Admin area",
-                data_testid="admin-link",
+def _account_menu() -> rx.Component:
+    """The user's own data: download all of it, or delete the account."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.el.button(
+                rx.el.span(SessionState.user_initials, class_name="fc-avatar"),
+                rx.el.span(
+                    rx.el.span(SessionState.user_name, class_name="fc-user-name"),
+                    rx.el.span(SessionState.user_email, class_name="fc-user-email"),
+                    class_name="fc-user",
+                ),
+                rx.icon("chevrons-up-down", size=15, class_name="fc-account-chevron"),
+                type="button",
+                class_name="fc-account-btn",
+                aria_label="Account: " + SessionState.user_email,
+                data_testid="account-menu",
             ),
         ),
-        theme_menu(),
-        logout_button(),
+        rx.menu.content(
+            _download_item("Download all my data", "/api/me/export", "download-my-data"),
+            rx.menu.separator(),
+            rx.menu.item(
+                _menu_icon("user-x"),
+                "Delete account…",
+                color="red",
+                on_select=AccountState.open_delete_account,
+                data_testid="delete-account",
+            ),
+            side="top",
+            align="start",
+            class_name="fc-menu",
+        ),
+        modal=False,
+    )
+
+
+def _user_footer() -> rx.Component:
+    return rx.el.div(
+        _token_usage(),
+        rx.el.div(
+            _account_menu(),
+            # Staff reach the admin area from here; everyone else never sees the link
+            # (and the admin pages check the role on the server regardless).
+            rx.cond(
+                SessionState.user_is_admin,
+                rx.link(
+                    rx.icon("shield-check", size=17),
+                    href="/admin",
+                    class_name="fc-icon-btn",
+                    title="Admin area",
+                    aria_label="Admin area",
+                    data_testid="admin-link",
+                ),
+            ),
+            theme_menu(),
+            logout_button(),
+            class_name="fc-sidebar-foot-row",
+        ),
         class_name="fc-sidebar-foot",
     )
 
@@ -200,7 +318,11 @@ def sidebar() -> rx.Component:
                 data_testid="new-chat",
             ),
             _search(),
-            _filters(),
+            rx.cond(
+                SidebarState.filters_open,
+                _filters(),
+                rx.cond(SidebarState.category_filter != "", _active_filter()),
+            ),
             rx.link(
                 rx.icon("calculator", size=15),
                 "Calculators",
@@ -214,4 +336,8 @@ def sidebar() -> rx.Component:
         _user_footer(),
         class_name="fc-sidebar",
         id="fc-sidebar",
+        # "Today" ends at the reader's midnight: tell the server which zone that is.
+        on_mount=rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SidebarState.set_time_zone
+        ),
     )

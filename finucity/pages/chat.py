@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.account import delete_account_dialog
 from finucity.components.buttons import icon_button
 from finucity.components.composer import composer_bar
 from finucity.components.dialogs import delete_dialog, rename_dialog
@@ -78,6 +79,7 @@ def chat_page() -> rx.Component:
             ),
             rename_dialog(),
             delete_dialog(),
+            delete_account_dialog(),
             class_name=rx.cond(SidebarState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
         ),
         rx.el.div(class_name="fc-app"),

@@ -6,10 +6,12 @@ rights a user exercises on their data, which grow with every new table.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from sqlalchemy import delete, select
 
+from finucity.config import get_settings
 from finucity.models import (
     ApiToken,
     Conversation,
@@ -21,10 +23,12 @@ from finucity.models import (
     UserSession,
     utcnow,
 )
-from finucity.services import security, usage_ledger
+from finucity.services import ratelimit, security, usage_ledger
 from finucity.services.accounts import MAX_PASSWORD
 from finucity.services.context import Actor, read_only, unit_of_work
-from finucity.services.errors import NotFound, ValidationError
+from finucity.services.errors import NotFound, RateLimited, ValidationError
+
+TOO_MANY_TRIES = "Too many wrong passwords. Please wait a few minutes and try again."
 
 
 async def export_account(actor: Actor) -> dict:
@@ -139,7 +143,13 @@ async def delete_account(actor: Actor, *, password: str) -> None:
         user = await session.get(User, user_id)
     if user is None:
         raise NotFound("Account not found")
+    # A session alone must not be enough to guess the password: wrong guesses
+    # count like failed sign-ins (LOGIN_LIMIT_ACCOUNT), per account.
+    limit, key = get_settings().login_limit_account, str(user_id)
+    await ratelimit.check(limit, "delete-account", key, message=TOO_MANY_TRIES)
     if not isinstance(password, str) or not await security.verify_password(user.password_hash, password[:MAX_PASSWORD]):
+        with contextlib.suppress(RateLimited):  # the last allowed try still says why it failed
+            await ratelimit.hit(limit, "delete-account", key)
         raise ValidationError("The password is not correct.", field="password")
     async with unit_of_work(actor) as uow:
         conversation_ids = select(Conversation.id).where(Conversation.user_id == user_id).scalar_subquery()

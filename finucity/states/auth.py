@@ -21,6 +21,7 @@ class AuthFormState(SessionState):
     full_name: str = ""
     next_path: str = "/chat"
     signed_out: bool = False
+    account_deleted: bool = False
     password_set: bool = False
     # The one-time token of /reset-password?token=..., posted back with the form.
     reset_token: str = ""
@@ -29,6 +30,7 @@ class AuthFormState(SessionState):
         params = self.router.page.params
         self.next_path = security.safe_next_path(params.get("next"))
         self.signed_out = params.get("signed_out") == "1"
+        self.account_deleted = params.get("account_deleted") == "1"
         self.password_set = params.get("password_set") == "1"
         self.error = self.error_field = self.email = self.full_name = ""
         if self.password_set:

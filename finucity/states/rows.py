@@ -33,6 +33,14 @@ class ConversationRow:
     updated_at: str
 
 
+@dataclasses.dataclass
+class ConversationGroup:
+    """A heading of the sidebar ("Today", "October") and its conversations."""
+
+    label: str
+    rows: list[ConversationRow]
+
+
 def message_row(m: Message, feedback: tuple[str, str | None] | None = None) -> MessageRow:
     rating, comment = feedback or ("", None)
     return MessageRow(

@@ -173,8 +173,10 @@ def test_delete_removes_it_from_the_list_and_the_database(page: Page, signed_in,
     wait_for_answer(page)
     conversation = conversation_id(page)
     item = page.locator(f"[data-testid=conversation-item][data-id='{conversation}']")
-    item.hover()
-    item.locator("[data-testid=delete-conversation]").click()
+    row = page.locator(f".fc-conv-row[data-id='{conversation}']")
+    row.hover()
+    row.get_by_test_id("conversation-menu").click()
+    page.get_by_role("menuitem", name="Delete").click()
     page.click("[data-testid=confirm-delete]")
     expect(item).to_have_count(0)
     page.wait_for_url(re.compile(r"/chat/?$"))
@@ -325,9 +327,10 @@ def test_search_and_rename_in_the_sidebar(page: Page, signed_in):
     page.fill("#fc-search", "")
     expect(items).to_have_count(2)
 
-    target = items.first
+    target = page.locator(".fc-conv-row").first
     target.hover()
-    target.get_by_label("Rename conversation").click()
+    target.get_by_test_id("conversation-menu").click()
+    page.get_by_role("menuitem", name="Rename").click()
     page.fill("#fc-rename-input", "GST for freelancers")
     page.click("#fc-rename-save")
     expect(items.first).to_contain_text("GST for freelancers")

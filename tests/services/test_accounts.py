@@ -269,6 +269,18 @@ async def test_delete_account_needs_the_password_and_removes_everything(database
     assert audit.target_id == str(user.id)
 
 
+async def test_delete_account_stops_password_guessing(database, people):
+    """Five wrong passwords (LOGIN_LIMIT_ACCOUNT), then even the right one waits."""
+    user, actor = await people.user()
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            await account_data.delete_account(actor, password="a guess")
+    with pytest.raises(RateLimited) as refused:
+        await account_data.delete_account(actor, password=people.password)
+    assert refused.value.retry_after > 0
+    assert await accounts.get_user(user.id) is not None
+
+
 async def test_export_contains_the_profile_and_no_secrets(database, people):
     _, actor = await people.user(email="export@example.com")
     token = await accounts.create_api_token(actor, "phone")

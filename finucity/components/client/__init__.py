@@ -4,8 +4,9 @@ They live in JavaScript where a websocket round trip would cost too much:
 the growing answer (stream_store.jsx: only new text crosses the socket),
 typing (composer.jsx), scrolling (viewport.jsx), copying and rendering
 Markdown safely (markdown.jsx), local times (local_time.jsx), plain HTML
-forms that post to the backend (backend_form.jsx), and the account's colour
-theme (theme_sync.jsx). Each file's header says why.
+forms that post to the backend (backend_form.jsx), links that download from
+it (backend_link.jsx), and the account's colour theme (theme_sync.jsx). Each
+file's header says why.
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ class ThemeSync(rx.Component):
     preference: rx.Var[str]
 
 
+class BackendLink(_ClientComponent):
+    """A download link to a backend route (see backend_link.jsx)."""
+
+    library = _module("backend_link.jsx")
+    tag = "BackendLink"
+    path: rx.Var[str]
+
+
 fin_markdown = FinMarkdown.create
 fin_copy = FinCopy.create
 local_time = LocalTime.create
@@ -100,3 +109,4 @@ chat_viewport = ChatViewport.create
 composer = Composer.create
 backend_form = BackendForm.create
 theme_sync = ThemeSync.create
+backend_link = BackendLink.create
