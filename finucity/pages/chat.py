@@ -24,8 +24,8 @@ TAB_TITLE = rx.cond(
 )
 
 OFFLINE_EXPLAINED = (
-    "No AI model is configured, so answers come from Finucity's built-in calculators and guides: "
-    "exact for the sums and rules they cover, but they cannot discuss everything a model can."
+    "No AI model is configured, so answers come from Finucity's built-in calculators and guides. "
+    "They cover the common tax, GST and investment questions, not everything a model could answer."
 )
 
 

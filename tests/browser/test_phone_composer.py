@@ -60,7 +60,7 @@ SMALL_TARGETS = """
 
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(SHOTS / f"{name}.png"), animations="disabled")
 
 
 @pytest.fixture
@@ -96,6 +96,8 @@ def test_on_a_phone_the_composer_is_compact_and_its_placeholder_fits(phone: Page
     page = phone
     page.wait_for_selector("[data-testid=suggestion]")
     measured = assert_compact(page, "empty chat")
+    # The topic is a small control in the composer's own row.
+    expect(page.locator(".fc-composer").get_by_role("combobox", name="Topic")).to_be_visible()
     # iOS Safari zooms into a focused field whose text is under 16 px.
     assert measured["fontSize"] >= 16
     # The disclaimer is said once, on the welcome screen...
@@ -115,10 +117,23 @@ def test_on_a_phone_the_composer_is_compact_and_its_placeholder_fits(phone: Page
     assert_compact(page, "after the answer")
     # ...not under every screen after it, where it is one tap away.
     expect(page.get_by_text(DISCLAIMER)).to_have_count(0)
-    page.get_by_role("button", name="About these answers").click()
-    expect(page.get_by_text(DISCLAIMER)).to_be_visible()
-    page.keyboard.press("Escape")
     shot(page, "phone-answered-390x844")
+    page.get_by_role("button", name="About these answers").tap()
+    expect(page.get_by_text(DISCLAIMER)).to_be_visible()
+    shot(page, "phone-about-answers-390x844")
+    page.keyboard.press("Escape")
+
+    # The topic list says what choosing one does, above the choices.
+    topic_picker(page).tap()
+    expect(page.get_by_role("listbox").get_by_text("tunes")).to_be_visible()
+    # (measured once its opening animation, a slight zoom, has finished)
+    page.get_by_role("listbox").evaluate(
+        "el => Promise.all(el.closest('[data-radix-popper-content-wrapper]')"
+        ".getAnimations({subtree: true}).map((a) => a.finished))"
+    )
+    heights = page.get_by_role("option").evaluate_all("els => els.map((el) => el.getBoundingClientRect().height)")
+    assert len(heights) == 6 and min(heights) >= TOUCH_TARGET_PX, heights
+    shot(page, "phone-topic-menu-390x844")
 
 
 def test_on_a_phone_every_button_is_a_touch_target(phone: Page):
@@ -202,3 +217,20 @@ def test_the_tab_title_names_the_open_conversation(page: Page, signed_in):
     page.reload()
     expect(page).to_have_title("How much can I invest in PPF each year? · Finucity AI")
     shot(page, "titled-1280x800")
+
+
+def test_desktop_composer_screens(page: Page, signed_in):
+    page.wait_for_selector("[data-testid=suggestion]")
+    shot(page, "desktop-empty-1280x800")
+    ask(page, "How is salary income taxed under the new regime? [[fake:slow]]")
+    expect(page.locator(".fc-stop")).to_be_visible()
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=streaming-bubble]')?.innerText || '').length > 200"
+    )
+    shot(page, "desktop-streaming-1280x800")
+    wait_for_answer(page)
+    page.mouse.move(0, 0)
+    shot(page, "desktop-answered-1280x800")
+    topic_picker(page).click()
+    expect(page.get_by_role("listbox").get_by_text("tunes")).to_be_visible()
+    shot(page, "desktop-topic-menu-1280x800")
