@@ -145,6 +145,15 @@ def test_on_a_phone_every_button_is_a_touch_target(phone: Page):
     expect(page.locator("[data-testid=edit-question]")).to_be_visible()
     assert page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX) == []
 
+    # Editing the question adds a banner with Cancel above the box.
+    page.locator("[data-testid=edit-question]").tap()
+    cancel = page.locator(".fc-editing").get_by_role("button", name="Cancel")
+    expect(cancel).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX) == []
+    shot(page, "phone-editing-390x844")
+    cancel.tap()
+    expect(cancel).to_have_count(0)
+
     ask(page, "And for pensioners? [[fake:slow]]")
     expect(page.locator(".fc-stop")).to_be_visible()
     assert page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX) == []
