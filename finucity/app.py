@@ -10,7 +10,7 @@ from finucity.api import create_api
 from finucity.components.theme import STYLESHEETS
 from finucity.pages.admin import audit_page, conversations_page, overview_page, users_page
 from finucity.pages.auth import login_page, reset_password_page, signup_page
-from finucity.pages.chat import chat_page
+from finucity.pages.chat import TAB_TITLE, chat_page
 from finucity.pages.index import index_page
 from finucity.pages.tools import tools_page
 from finucity.services import lifecycle
@@ -75,9 +75,7 @@ app.add_page(
 )
 # One page for /chat and /chat/<id>: moving between conversations (or to a new
 # chat) keeps the page mounted, so nothing flashes and typed text stays.
-app.add_page(
-    chat_page, route="/chat/[[conversation_id]]", title="Chat · Finucity AI", on_load=ConversationState.load_page
-)
+app.add_page(chat_page, route="/chat/[[conversation_id]]", title=TAB_TITLE, on_load=ConversationState.load_page)
 # The admin area: signed-out visitors are sent to sign in before any HTML
 # (api/pages.py); everyone else's role is checked by each handler (admin_only).
 app.add_page(overview_page, route="/admin", title="Admin · Finucity AI", on_load=AdminOverviewState.load)

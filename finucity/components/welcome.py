@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.composer import DISCLAIMER
 from finucity.components.theme import CATEGORY_ICONS
 from finucity.models import Category
 from finucity.services.ai.categories import CATEGORY_LABELS
@@ -46,6 +47,8 @@ def welcome() -> rx.Component:
             "Answers come with worked examples in rupees and the next steps to take."
         ),
         rx.el.div(*[_card(c, t) for c, t in SUGGESTIONS], class_name="fc-suggestions"),
+        # Said once, here; in a conversation it is behind the composer's (i) button.
+        rx.el.p(rx.icon("info", size=13), DISCLAIMER, class_name="fc-welcome-disclaimer"),
         class_name="fc-welcome",
     )
 

@@ -16,6 +16,47 @@ from finucity.states.conversation import ConversationState
 from finucity.states.session import SessionState
 from finucity.states.sidebar import SidebarState
 
+# The browser tab names the open conversation (React puts a <title> rendered
+# in the page into the document's head, and keeps it in step with the state).
+TAB_TITLE = rx.cond(
+    ConversationState.not_found,
+    "Conversation not found · Finucity AI",
+    rx.cond(ConversationState.current_title != "", ConversationState.current_title + " · Finucity AI", "Finucity AI"),
+)
+
+OFFLINE_EXPLAINED = (
+    "No AI model is configured, so answers come from Finucity's built-in calculators and guides. "
+    "They cover the common tax, GST and investment questions, not everything a model could answer."
+)
+
+
+def _offline_badge() -> rx.Component:
+    """A labelled chip on every screen; a tap (or click) says what it means."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.el.button(
+                rx.el.span(
+                    rx.icon("wifi-off", size=13),
+                    rx.el.span("Offline"),
+                    rx.el.span(" mode", class_name="fc-offline-more"),
+                    class_name="fc-offline-chip",
+                ),
+                type="button",
+                class_name="fc-offline-badge",
+                aria_label="Offline mode: what this means",
+                data_testid="offline-badge",
+            )
+        ),
+        rx.popover.content(
+            rx.el.strong("Offline mode"),
+            rx.el.p(OFFLINE_EXPLAINED),
+            side="bottom",
+            align="end",
+            class_name="fc-popover",
+            data_testid="offline-explained",
+        ),
+    )
+
 
 def _topbar() -> rx.Component:
     return rx.el.header(
@@ -42,16 +83,7 @@ def _topbar() -> rx.Component:
             rx.el.span(ConversationState.current_category, class_name="fc-tag"),
         ),
         rx.el.div(class_name="fc-topbar-spacer"),
-        rx.cond(
-            ComposerState.offline,
-            rx.el.span(
-                rx.icon("wifi-off", size=13),
-                rx.el.span("Offline mode"),
-                class_name="fc-offline-badge",
-                title="No AI model is configured: answers come from Finucity's built-in knowledge base.",
-                data_testid="offline-badge",
-            ),
-        ),
+        rx.cond(ComposerState.offline, _offline_badge()),
         class_name="fc-topbar",
     )
 

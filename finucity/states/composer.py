@@ -1,4 +1,4 @@
-"""The composer: the category asked about, and text the server puts back in the box."""
+"""The composer: the topic asked about, and text the server puts back in the box."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from finucity.states.session import PER_USER_STATES, SessionState, tab_only
 
 
 class ComposerState(SessionState):
+    # The topic the next question is sent with: the open conversation's own
+    # (what the picker shows is what is sent), General in a new chat, or what
+    # the person chose. General lets the service detect it from the question.
     selected_category: str = Category.general.value
     # The server sets the box's text by bumping the version (typing itself
     # never costs a round trip: the box lives in the browser).
@@ -38,6 +41,12 @@ class ComposerState(SessionState):
     def _give_back(self, text: str) -> None:
         """Put unsent text back in the box: nothing typed is lost."""
         self.draft, self.draft_version = text, self.draft_version + 1
+
+    def _follow_conversation(self, category: str = Category.general.value) -> None:
+        """Another conversation (or a new chat) is on screen: the picker shows its
+        topic, and an edit begun in the previous one is over."""
+        self.selected_category = category
+        self.editing = False
 
     def _start_editing(self, text: str) -> None:
         self.editing = True

@@ -88,7 +88,7 @@ class ConversationState(SessionState):
         if self.current_id != conversation_id:
             return None
         self._clear_conversation()
-        (await self.get_state(ComposerState)).editing = False
+        (await self.get_state(ComposerState))._follow_conversation()
         self._just_started = ""
         self.notice = GONE_NOTICE
         return rx.redirect("/chat", replace=True)
@@ -122,14 +122,15 @@ class ConversationState(SessionState):
                 return None
             # (A notice about a conversation that just went away stays.)
             self._clear_conversation(keep_notice=True)
-            (await self.get_state(ComposerState)).editing = False
+            (await self.get_state(ComposerState))._follow_conversation()
             return None
         self._just_started = ""
         return await self._open(actor, conversation_id)
 
     async def _open(self, actor: Actor, conversation_id: str):
         self._clear_conversation()
-        (await self.get_state(ComposerState)).editing = False
+        composer = await self.get_state(ComposerState)
+        composer._follow_conversation()
         try:
             detail = await conversations.get_conversation(actor, conversation_id)
         except NotFound:
@@ -139,6 +140,7 @@ class ConversationState(SessionState):
         self.current_id = str(c.id)
         self.current_title = c.title
         self.current_category = category_label(c.category)
+        composer._follow_conversation(c.category)
         answers = [m.id for m in detail.messages if m.role == MessageRole.assistant.value]
         ratings = await feedback.feedback_for(actor, answers)
         rows = [message_row(m, ratings.get(str(m.id))) for m in detail.messages]
@@ -200,10 +202,15 @@ class ConversationState(SessionState):
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
         sidebar = await self.get_state(SidebarState)
+        filed_under = category_label(turn.conversation.category)
+        if filed_under != self.current_category:
+            # A new conversation, or a General one the service just filed under
+            # the question's topic: the top bar and the picker show it.
+            self.current_category = filed_under
+            composer.selected_category = turn.conversation.category
         if turn.created_conversation:
             self.current_id = str(turn.conversation.id)
             self.current_title = turn.conversation.title
-            self.current_category = category_label(turn.conversation.category)
             sidebar._add(conversation_row(turn.conversation))
             self._just_started = self.current_id
             # Follow at once (the first words must not wait for navigation),
@@ -284,7 +291,7 @@ class ConversationState(SessionState):
         """Back to the welcome screen; an answer still being written goes on on the server."""
         self._clear_conversation()
         self._just_started = ""
-        (await self.get_state(ComposerState)).editing = False
+        (await self.get_state(ComposerState))._follow_conversation()
         (await self.get_state(SidebarState)).sidebar_open = False
         return rx.redirect("/chat")
 

@@ -8,6 +8,7 @@ machine.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.screens import screenshot
+from tests.browser.test_phone_composer import SHOTS
 from tests.support.live_server import LiveServer, ServerFailed, run_live_server
 
 
@@ -70,6 +72,23 @@ def test_an_offline_question_that_needs_arithmetic_shows_the_figure_and_its_work
     asked = page.locator("[data-testid=assistant-bubble]").last
     expect(asked).to_contain_text("What is the GST rate on it")
     expect(asked).not_to_contain_text("GST: ₹")
+    context.close()
+
+
+def test_on_a_phone_the_offline_badge_says_offline_and_a_tap_explains_it(browser: Browser, offline_server):
+    context = browser.new_context(
+        base_url=offline_server.url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    _sign_in_new_account(page, offline_server)
+    badge = page.locator("[data-testid=offline-badge]")
+    assert badge.inner_text().strip() == "Offline"  # a word on screen, not an icon alone
+    expect(badge).to_have_accessible_name(re.compile("Offline mode"))
+    assert badge.bounding_box()["height"] >= 44  # a touch target
+    badge.tap()
+    expect(page.locator("[data-testid=offline-explained]")).to_contain_text("No AI model is configured")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone-offline-explained-390x844.png"), animations="disabled")
     context.close()
 
 

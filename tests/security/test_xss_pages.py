@@ -51,6 +51,7 @@ def test_markup_in_a_title_question_and_name_stays_text_in_the_chat(page: Page, 
     _sign_in(page, email, f"/chat/{conversation}")
     expect(page.locator(".fc-conv-title", has_text="<script>window.__xss=2</script>").first).to_be_visible()
     expect(page.get_by_text(QUESTION).first).to_be_visible()
+    expect(page).to_have_title(TITLE + " · Finucity AI")  # the browser tab names it, as text
     page.locator("[data-testid=assistant-bubble][data-status=complete]").last.wait_for()
     _nothing_ran(page)
 

@@ -1,5 +1,7 @@
 // The composer: typing must not cost a websocket round trip per key, so the
-// text lives here and only Send reaches the server.
+// text lives here and only Send reaches the server. Its `children` (the topic
+// picker, the note about answers) sit in the row under the text, beside Send:
+// one compact box, which matters on a phone where every line is screen lost.
 
 import React, { useCallback, useEffect, useRef, useState } from "react";
 import { ArrowUp, Square } from "lucide-react";
@@ -33,6 +35,7 @@ export function Composer({
   draftVersion,
   sentVersion,
   hint,
+  children,
 }) {
   const [text, setText] = useState("");
   const area = useRef(null);
@@ -107,24 +110,33 @@ export function Composer({
           }
         }}
       />
-      <div className="fc-composer-side">
-        {text.length >= limit * COUNTER_FROM ? (
-          <span className={`fc-counter${tooLong ? " is-over" : ""}`} aria-live="polite">
-            {text.length.toLocaleString("en-IN")} / {limit.toLocaleString("en-IN")}
-          </span>
-        ) : null}
-        {streaming ? (
-          <button type="button" className="fc-stop" onClick={() => onStop?.()} aria-label="Stop generating" title="Stop">
-            <Square size={14} fill="currentColor" />
-            <span>Stop</span>
-          </button>
-        ) : (
-          <button type="submit" className="fc-send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
-            <ArrowUp size={18} />
-          </button>
-        )}
+      <div className="fc-composer-bar">
+        <div className="fc-composer-tools">{children}</div>
+        {hint ? <div className="fc-composer-hint">{hint}</div> : null}
+        <div className="fc-composer-side">
+          {text.length >= limit * COUNTER_FROM ? (
+            <span className={`fc-counter${tooLong ? " is-over" : ""}`} aria-live="polite">
+              {text.length.toLocaleString("en-IN")} / {limit.toLocaleString("en-IN")}
+            </span>
+          ) : null}
+          {streaming ? (
+            <button
+              type="button"
+              className="fc-stop"
+              onClick={() => onStop?.()}
+              aria-label="Stop generating"
+              title="Stop"
+            >
+              <Square size={14} fill="currentColor" />
+              <span>Stop</span>
+            </button>
+          ) : (
+            <button type="submit" className="fc-send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
+              <ArrowUp size={18} />
+            </button>
+          )}
+        </div>
       </div>
-      {hint ? <div className="fc-composer-hint">{hint}</div> : null}
     </form>
   );
 }
