@@ -89,6 +89,7 @@ def _conversation(row: ConversationRow) -> rx.Component:
         ),
         href="/chat/" + row.id,
         class_name=rx.cond(ConversationState.current_id == row.id, "fc-conv is-active", "fc-conv"),
+        aria_current=rx.cond(ConversationState.current_id == row.id, "page", "false"),
         data_testid="conversation-item",
         data_id=row.id,
         underline="none",
@@ -212,4 +213,5 @@ def sidebar() -> rx.Component:
         _user_footer(),
         class_name="fc-sidebar",
         id="fc-sidebar",
+        aria_label="Sidebar",
     )

@@ -8,6 +8,7 @@ from finucity.components.buttons import icon_button
 from finucity.components.composer import composer_bar
 from finucity.components.dialogs import delete_dialog, rename_dialog
 from finucity.components.messages import message_list
+from finucity.components.shortcuts import chat_keyboard, shortcuts_help
 from finucity.components.sidebar import sidebar
 from finucity.components.welcome import not_found, welcome
 from finucity.states.composer import ComposerState
@@ -34,6 +35,8 @@ def _topbar() -> rx.Component:
                 rx.cond(ConversationState.current_title != "", ConversationState.current_title, "New chat"),
             ),
             class_name="fc-topbar-title",
+            role="heading",
+            aria_level=1,
             data_testid="conversation-title",
         ),
         rx.cond(
@@ -51,6 +54,7 @@ def _topbar() -> rx.Component:
                 data_testid="offline-badge",
             ),
         ),
+        shortcuts_help(),
         class_name="fc-topbar",
     )
 
@@ -78,6 +82,7 @@ def chat_page() -> rx.Component:
             ),
             rename_dialog(),
             delete_dialog(),
+            chat_keyboard(),
             class_name=rx.cond(SidebarState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
         ),
         rx.el.div(class_name="fc-app"),
