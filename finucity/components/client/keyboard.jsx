@@ -6,7 +6,6 @@
 // ChatGPT's where a browser does not already use them, so they are familiar.
 
 import React, { useEffect, useRef, useState } from "react";
-import { SENT_EVENT } from "./viewport.jsx";
 
 // Anyone may ask the live region to say something (e.g. "copied").
 const ANNOUNCE_EVENT = "finucity:announce";
@@ -110,13 +109,10 @@ export function KeyboardShortcuts({ streaming, onNewChat, onStop }) {
   return <FocusKeeper />;
 }
 
-// Focus goes somewhere sensible when what held it disappears:
-// - a dialog opened by the server (rename, delete) has no Radix trigger to go
-//   back to, so focus returns to whatever opened it, or to the question box
-//   when that is gone (a deleted conversation's buttons);
-// - sending from /chat moves to the new conversation's page, which mounts a
-//   new question box: the writer's focus moves into it.
-let composerWanted = false;
+// Focus goes back where it was when a dialog closes. Radix does that only for
+// dialogs it opened from a trigger; the rename and delete dialogs are opened
+// by the server, so without this focus fell to <body>. When what opened the
+// dialog is gone (a deleted conversation's buttons), the question box gets it.
 const DIALOGS = "[role=dialog], [role=alertdialog]";
 
 function FocusKeeper() {
@@ -124,13 +120,7 @@ function FocusKeeper() {
     let beforeDialog = null;
     const inDialog = (el) => el instanceof Element && el.closest(DIALOGS);
     const onFocusIn = (e) => {
-      if (!inDialog(e.target)) {
-        beforeDialog = e.target;
-        composerWanted = false;
-      }
-    };
-    const onSent = () => {
-      composerWanted = Boolean(composerBox()) && document.activeElement === composerBox();
+      if (!inDialog(e.target)) beforeDialog = e.target;
     };
     const restore = () => {
       const active = document.activeElement;
@@ -149,15 +139,9 @@ function FocusKeeper() {
     });
     observer.observe(document.body, { childList: true });
     document.addEventListener("focusin", onFocusIn);
-    window.addEventListener(SENT_EVENT, onSent);
-    if (composerWanted && (!document.activeElement || document.activeElement === document.body)) {
-      composerBox()?.focus();
-    }
-    composerWanted = false;
     return () => {
       observer.disconnect();
       document.removeEventListener("focusin", onFocusIn);
-      window.removeEventListener(SENT_EVENT, onSent);
     };
   }, []);
   return null;
