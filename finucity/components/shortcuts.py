@@ -18,7 +18,13 @@ def shortcuts_help() -> rx.Component:
     """The keyboard button and the dialog it opens (also opened by `?`)."""
     return rx.dialog.root(
         rx.dialog.trigger(
-            icon_button("keyboard", "Keyboard shortcuts", id="fc-shortcuts-button", data_testid="shortcuts-button"),
+            icon_button(
+                "keyboard",
+                "Keyboard shortcuts",
+                id="fc-shortcuts-button",
+                aria_keyshortcuts="? Control+/ Meta+/",
+                data_testid="shortcuts-button",
+            ),
         ),
         rx.dialog.content(
             rx.dialog.title("Keyboard shortcuts"),

@@ -3,6 +3,8 @@ announcement when an answer ends, never one per token."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_chat_flow import ask, wait_for_answer
@@ -73,6 +75,9 @@ def test_landmarks_and_dialogs_have_names(page: Page, signed_in):
     assert messages.get_attribute("role") != "log"
     expect(page.get_by_role("heading", level=1)).to_contain_text("term plan")
     expect(page.locator("[data-testid=conversation-item][aria-current=page]")).to_have_count(1)
+    # Screen readers can say which keys reach the main controls.
+    expect(page.get_by_test_id("new-chat")).to_have_attribute("aria-keyshortcuts", re.compile(r"Control\+Shift\+O"))
+    expect(page.locator("#fc-search")).to_have_attribute("aria-keyshortcuts", re.compile(r"Control\+K"))
 
     item = page.locator("[data-testid=conversation-item]").first
     item.hover()
