@@ -25,6 +25,9 @@ def _topbar() -> rx.Component:
             size=19,
             extra_class="fc-menu-btn",
             on_click=SidebarState.toggle_sidebar,
+            id="fc-open-menu",
+            aria_controls="fc-sidebar",
+            aria_expanded=SidebarState.sidebar_open,
             data_testid="open-menu",
         ),
         rx.el.div(

@@ -54,9 +54,12 @@ def test_ctrl_k_and_slash_find_the_search_and_shift_esc_the_question_box(page: P
 
 def test_ctrl_k_opens_the_menu_on_a_phone(page: Page, signed_in):
     page.set_viewport_size({"width": 390, "height": 844})
+    menu = page.get_by_role("button", name="Open menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
     expect(page.locator("#fc-search")).not_to_be_in_viewport()
     page.keyboard.press("Control+K")
     expect(page.locator("#fc-search")).to_be_in_viewport()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     page.wait_for_function(f"() => ({FOCUSED_ID})() === 'fc-search'")
 
 

@@ -50,9 +50,9 @@ function focusSearch() {
   const search = searchBox();
   if (!search) return;
   // On a phone the sidebar is off the screen until its menu button opens it.
-  const menu = document.querySelector("[data-testid=open-menu]");
-  const closed = !document.querySelector(".fc-app.is-sidebar-open");
-  if (menu && closed && getComputedStyle(menu).display !== "none") menu.click();
+  const box = search.getBoundingClientRect();
+  const offScreen = box.right <= 0 || box.left >= window.innerWidth || box.width === 0;
+  if (offScreen) document.getElementById("fc-open-menu")?.click();
   search.focus();
   search.select?.();
 }
