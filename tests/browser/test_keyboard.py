@@ -179,3 +179,21 @@ def test_focus_stays_in_the_question_box_after_sending(page: Page, signed_in):
     ask(page, "And under the old regime?")
     page.locator("[data-testid=assistant-bubble][data-status=complete]").nth(1).wait_for()
     expect(page.locator("#fc-composer-input")).to_be_focused()
+
+
+def test_on_a_mac_the_keys_use_command(page: Page, signed_in):
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'platform', {get: () => 'MacIntel'});"
+        "Object.defineProperty(navigator, 'userAgentData', {get: () => ({platform: 'macOS'})});"
+    )
+    page.reload()
+    page.wait_for_selector("#fc-composer-input")
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    keys = page.get_by_test_id("shortcut-list")
+    expect(keys).to_contain_text("⌘")
+    expect(keys).not_to_contain_text("Ctrl")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+K")  # Ctrl+K is not the Mac's shortcut
+    assert focused_id(page) != "fc-search"
+    page.keyboard.press("Meta+K")
+    page.wait_for_function(f"() => ({FOCUSED_ID})() === 'fc-search'")
