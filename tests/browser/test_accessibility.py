@@ -1,9 +1,11 @@
 """An axe-core audit of every screen a person meets: no serious or critical
 violation on sign-in, sign-up, the chat in each of its states, its dialogs,
-the calculators and the admin area. Lesser findings are printed (`-s`)."""
+the calculators and the admin area, in a browser that prefers a dark and one
+that prefers a light colour scheme. Lesser findings are printed (`-s`)."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe_audit import audit, describe
@@ -11,7 +13,15 @@ from tests.browser.test_admin import admin_account  # noqa: F401  (a fixture)
 from tests.browser.test_chat_flow import ask, wait_for_answer
 
 
+@pytest.fixture(params=["dark", "light"])
+def browser_context_args(request, browser_context_args):
+    """Each audit runs in both colour schemes: contrast differs between them."""
+    return {**browser_context_args, "color_scheme": request.param}
+
+
 def assert_accessible(page: Page, what: str) -> None:
+    scheme = page.evaluate("() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')")
+    what = f"{what} ({scheme})"
     blocking = audit(page, what)
     assert not blocking, f"{what}:\n{describe(blocking)}"
 
