@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run run-prod dev test lint format install install-dev browser nginx migrate bench clean help
+.PHONY: run run-prod dev test lint format install install-dev browser nginx axe migrate bench clean help
 
 help:
 	@echo "make run    - install and serve the app on http://localhost:$(PORT)"
@@ -43,7 +43,7 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt constraints.txt $(RUNTIME_ST
 
 install: $(RUNTIME_STAMP)
 
-install-dev: $(DEV_STAMP) browser nginx
+install-dev: $(DEV_STAMP) browser nginx axe
 
 # Debian's Chromium drives the browser tests; Playwright never downloads one.
 browser:
@@ -52,6 +52,15 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+# axe-core for the accessibility audit (tests/browser/test_accessibility.py), pinned by its
+# package-lock.json and installed here, never while the tests run.
+AXE := tests/support/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE): tests/support/axe/package.json tests/support/axe/package-lock.json $(RUNTIME_STAMP)
+	cd tests/support/axe && $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Debian's nginx fronts two workers in tests/scaleout (the test starts its own).
 nginx:

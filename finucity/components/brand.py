@@ -15,5 +15,6 @@ def logo(href: str = "/") -> rx.Component:
         rx.el.span("Finucity", rx.el.span(" AI", class_name="fc-logo-accent")),
         href=href,
         class_name="fc-logo",
-        aria_label="Finucity home",
+        # The name holds the words shown (Finucity AI), as voice control needs.
+        aria_label="Finucity AI home",
     )

@@ -154,5 +154,6 @@ def message_list(*lead: rx.Component) -> rx.Component:
         rx.cond(ConversationState.is_streaming, streaming_message()),
         reset_key=ConversationState.current_id,
         follow=~ConversationState.show_welcome & ~ConversationState.not_found,
+        label="Messages",
         class_name="fc-scroll",
     )

@@ -88,6 +88,7 @@ def _search() -> rx.Component:
                     class_name="fc-input",
                     aria_label="Search conversations",
                     id="fc-search",
+                    aria_keyshortcuts="Control+K Meta+K /",
                     value=SidebarState.search,
                     on_change=SidebarState.set_search,
                 ),
@@ -315,6 +316,7 @@ def sidebar() -> rx.Component:
                 type="button",
                 on_click=ConversationState.new_chat,
                 class_name="fc-btn fc-btn-primary fc-btn-block",
+                aria_keyshortcuts="Control+Shift+O Meta+Shift+O",
                 data_testid="new-chat",
             ),
             _search(),
@@ -336,6 +338,7 @@ def sidebar() -> rx.Component:
         _user_footer(),
         class_name="fc-sidebar",
         id="fc-sidebar",
+        aria_label="Sidebar",
         # "Today" ends at the reader's midnight: tell the server which zone that is.
         on_mount=rx.call_script(
             "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SidebarState.set_time_zone

@@ -9,6 +9,7 @@ from finucity.components.buttons import icon_button
 from finucity.components.composer import composer_bar
 from finucity.components.dialogs import delete_dialog, rename_dialog
 from finucity.components.messages import message_list
+from finucity.components.shortcuts import chat_keyboard, shortcuts_help
 from finucity.components.sidebar import sidebar
 from finucity.components.welcome import not_found, welcome
 from finucity.states.composer import ComposerState
@@ -66,6 +67,9 @@ def _topbar() -> rx.Component:
             size=19,
             extra_class="fc-menu-btn",
             on_click=SidebarState.toggle_sidebar,
+            id="fc-open-menu",
+            aria_controls="fc-sidebar",
+            aria_expanded=SidebarState.sidebar_open,
             data_testid="open-menu",
         ),
         rx.el.div(
@@ -76,6 +80,8 @@ def _topbar() -> rx.Component:
                 rx.cond(ConversationState.current_title != "", ConversationState.current_title, "New chat"),
             ),
             class_name="fc-topbar-title",
+            role="heading",
+            aria_level=1,
             data_testid="conversation-title",
         ),
         rx.cond(
@@ -84,6 +90,7 @@ def _topbar() -> rx.Component:
         ),
         rx.el.div(class_name="fc-topbar-spacer"),
         rx.cond(ComposerState.offline, _offline_badge()),
+        shortcuts_help(),
         class_name="fc-topbar",
     )
 
@@ -112,6 +119,7 @@ def chat_page() -> rx.Component:
             rename_dialog(),
             delete_dialog(),
             delete_account_dialog(),
+            chat_keyboard(),
             class_name=rx.cond(SidebarState.sidebar_open, "fc-app is-sidebar-open", "fc-app"),
         ),
         rx.el.div(class_name="fc-app"),

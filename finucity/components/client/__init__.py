@@ -2,7 +2,8 @@
 
 They live in JavaScript where a websocket round trip would cost too much:
 the growing answer (stream_store.jsx: only new text crosses the socket),
-typing (composer.jsx), scrolling (viewport.jsx), copying and rendering
+typing (composer.jsx), scrolling (viewport.jsx), keyboard shortcuts, focus
+and screen-reader announcements (keyboard.jsx), copying and rendering
 Markdown safely (markdown.jsx), local times (local_time.jsx), plain HTML
 forms that post to the backend (backend_form.jsx), links that download from
 it (backend_link.jsx), and the account's colour theme (theme_sync.jsx). Each
@@ -60,6 +61,7 @@ class ChatViewport(_ClientComponent):
     tag = "ChatViewport"
     reset_key: rx.Var[str]
     follow: rx.Var[bool]
+    label: rx.Var[str]
 
 
 class Composer(_ClientComponent):
@@ -75,6 +77,33 @@ class Composer(_ClientComponent):
     hint: rx.Var[str]
     on_send: rx.EventHandler[rx.event.passthrough_event_spec(str)]
     on_stop: rx.EventHandler[rx.event.no_args_event_spec]
+
+
+class KeyboardShortcuts(_ClientComponent):
+    """The chat page's shortcuts; keeps focus sensible when dialogs and pages change."""
+
+    library = _module("keyboard.jsx")
+    tag = "KeyboardShortcuts"
+    streaming: rx.Var[bool]
+    on_new_chat: rx.EventHandler[rx.event.no_args_event_spec]
+    on_stop: rx.EventHandler[rx.event.no_args_event_spec]
+
+
+class AnswerAnnouncer(_ClientComponent):
+    """A polite live region: says once that an answer ended, never its tokens."""
+
+    library = _module("keyboard.jsx")
+    tag = "AnswerAnnouncer"
+    streaming_id: rx.Var[str]
+    last_id: rx.Var[str]
+    last_status: rx.Var[str]
+
+
+class ShortcutList(_ClientComponent):
+    """The shortcuts, with Ctrl or ⌘ as the reader's computer has it."""
+
+    library = _module("keyboard.jsx")
+    tag = "ShortcutList"
 
 
 class BackendForm(_ClientComponent):
@@ -110,3 +139,6 @@ composer = Composer.create
 backend_form = BackendForm.create
 theme_sync = ThemeSync.create
 backend_link = BackendLink.create
+keyboard_shortcuts = KeyboardShortcuts.create
+answer_announcer = AnswerAnnouncer.create
+shortcut_list = ShortcutList.create

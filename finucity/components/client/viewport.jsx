@@ -9,7 +9,10 @@ const NEAR_BOTTOM_PX = 96;
 export const SENT_EVENT = "finucity:sent";
 
 // `follow` is off on screens that are read from the top (the welcome screen).
-export function ChatViewport({ children, className, resetKey, follow = true }) {
+// `label` names the column as a region for screen readers. It is not a live
+// region: the growing answer must not be read out token by token (the end of
+// an answer is announced once, by keyboard.jsx).
+export function ChatViewport({ children, className, resetKey, follow = true, label }) {
   const outer = useRef(null);
   const inner = useRef(null);
   const pinned = useRef(follow);
@@ -64,7 +67,13 @@ export function ChatViewport({ children, className, resetKey, follow = true }) {
   }, [scrollToBottom]);
 
   return (
-    <div className={className ? `fc-viewport ${className}` : "fc-viewport"} ref={outer} id="fc-viewport">
+    <div
+      className={className ? `fc-viewport ${className}` : "fc-viewport"}
+      ref={outer}
+      id="fc-viewport"
+      role={label ? "region" : undefined}
+      aria-label={label || undefined}
+    >
       <div className="fc-viewport-inner" ref={inner}>
         {children}
       </div>
