@@ -31,7 +31,7 @@ os.environ.setdefault("REFLEX_USE_NPM", "1")
 from finucity import db  # noqa: E402
 from finucity.config import reset_settings_cache  # noqa: E402
 from finucity.models import User  # noqa: E402
-from finucity.services import accounts, generation, health, ratelimit  # noqa: E402
+from finucity.services import accounts, answer_cache, generation, health, ratelimit  # noqa: E402
 from finucity.services.ai.factory import reset_provider  # noqa: E402
 from finucity.services.context import Actor  # noqa: E402
 from tests.fakes.fixtures import fake_openai, fake_openai_server  # noqa: E402,F401
@@ -63,11 +63,13 @@ def _fresh_settings(monkeypatch) -> Iterator[None]:
     reset_provider()
     health.reset_ai_check()
     ratelimit.reset()
+    answer_cache.reset()
     yield
     reset_settings_cache()
     reset_provider()
     health.reset_ai_check()
     ratelimit.reset()
+    answer_cache.reset()
 
 
 @pytest.fixture
