@@ -94,6 +94,42 @@ def ai_fake(fake_openai, settings_env):  # noqa: F811
     return fake_openai
 
 
+@pytest.fixture(scope="session")
+def redis_test_url() -> Iterator[str]:
+    """A Redis database number of this session's own, flushed at the end.
+
+    Skipped when Redis is not running, unless FINUCITY_REQUIRE_REDIS=1 (CI)."""
+    import redis
+
+    from tests.scaleout.cluster import REDIS_BASE_URL, scratch_redis
+
+    try:
+        redis.Redis.from_url(REDIS_BASE_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("FINUCITY_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required but not reachable at {REDIS_BASE_URL}")
+        pytest.skip("Redis is not reachable; set FINUCITY_TEST_REDIS to run these tests")
+    with scratch_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def answer_cache_on(request, settings_env) -> AsyncIterator[str]:
+    """The answer cache switched on, in this process's memory or in Redis (emptied first)."""
+    if request.param == "redis":
+        import redis.asyncio as aioredis
+
+        url = request.getfixturevalue("redis_test_url")
+        client = aioredis.Redis.from_url(url)
+        async for key in client.scan_iter(match=f"{answer_cache.KEY_PREFIX}*"):
+            await client.delete(key)
+        await client.aclose()
+        settings_env(REDIS_URL=url)
+    settings_env(ANSWER_CACHE_ENABLED="true")
+    yield request.param
+    await answer_cache.close()
+
+
 # --- databases -----------------------------------------------------------------------------
 
 

@@ -165,6 +165,14 @@ def _store() -> Store:
     return store
 
 
+async def close() -> None:
+    """Server stopping: close this loop's Redis client."""
+    with contextlib.suppress(RuntimeError):
+        store = _redis_stores.pop(asyncio.get_running_loop(), None)
+        if store is not None:
+            await store.redis.aclose()
+
+
 def reset() -> None:
     """Forget every entry in memory (tests; Redis entries expire on their own)."""
     global _last_warning

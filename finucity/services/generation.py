@@ -34,7 +34,7 @@ from sqlalchemy import update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import live_bus, stream_saver, usage_ledger
+from finucity.services import answer_cache, live_bus, stream_saver, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, unit_of_work
 from finucity.services.live_bus import StreamUpdate
@@ -392,3 +392,4 @@ async def shutdown() -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
     _SHUTTING_DOWN = False
     await live_bus.close()
+    await answer_cache.close()
