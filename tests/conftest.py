@@ -23,6 +23,10 @@ TEST_ENV = {
     "LOGIN_LIMIT_ACCOUNT": "5/15 minutes",
     "LOGIN_LIMIT_IP": "1000/15 minutes",
     "STREAM_PERSIST_INTERVAL_S": "0.2",
+    # Off unless a test asks for it (`answer_cache_on`): tests, and the live servers
+    # that share this environment, ask the same first questions again and again and
+    # expect the model each time (to stop it, to fail it, to count its tokens).
+    "ANSWER_CACHE_ENABLED": "false",
     "ALLOWED_ORIGINS": "http://localhost:3000,http://127.0.0.1:3000,http://testserver",
 }
 os.environ.update(TEST_ENV)

@@ -94,7 +94,7 @@ async def test_a_follow_up_question_never_gets_a_cached_answer(database, answer_
     assert any(m["content"] == "How do I file my return?" for m in ai_fake.requests[2]["messages"])
 
 
-async def test_the_same_question_in_another_category_is_asked_again(sqlite_database, api, ai_fake):
+async def test_the_same_question_in_another_category_is_asked_again(sqlite_database, answer_cache_on, api, ai_fake):
     asha, ravi = await api.signup(), await api.signup()
     ai_fake.enqueue(Script(chunks=ANSWER), Script(chunks=["ELSS funds count towards 80C."]))
     await send(asha.client, QUESTION, headers=asha.csrf_headers, category="income_tax")
@@ -121,7 +121,9 @@ async def test_an_answer_is_asked_again_once_its_time_is_up(
     assert len(ai_fake.requests) == 2
 
 
-async def test_with_the_cache_off_every_question_goes_to_the_model(sqlite_database, api, ai_fake, settings_env):
+async def test_with_the_cache_off_every_question_goes_to_the_model(
+    sqlite_database, answer_cache_on, api, ai_fake, settings_env
+):
     settings_env(ANSWER_CACHE_ENABLED="false")
     asha, ravi = await api.signup(), await api.signup()
     ai_fake.enqueue(Script(chunks=ANSWER), Script(chunks=["Asked again."]))

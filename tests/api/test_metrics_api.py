@@ -109,7 +109,8 @@ async def test_in_production_only_the_token_or_an_allowed_address_may_scrape(dat
     assert (await client.get("/metrics")).status_code == 404
 
 
-async def test_answer_cache_hits_and_misses_are_counted(database, api, ai_fake):
+async def test_answer_cache_hits_and_misses_are_counted(database, api, ai_fake, settings_env):
+    settings_env(ANSWER_CACHE_ENABLED="true")
     scraper = api.client()
     asha, ravi = await api.signup(), await api.signup()
     ai_fake.enqueue(Script(chunks=["Up to ₹1,50,000 a year."]))

@@ -12,6 +12,7 @@ import logging
 import threading
 from datetime import UTC, datetime
 
+import pytest
 import redis.asyncio as aioredis
 from sqlalchemy import func, select
 
@@ -27,6 +28,12 @@ from tests.support.waiting import wait_until
 
 QUESTION = "What is the limit of section 80C?"
 ANSWER = ["Section 80C allows ", "up to ₹1,50,000 ", "a year."]
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings_env) -> None:
+    """On for every test here (the suite's default is off: tests/conftest.py)."""
+    settings_env(ANSWER_CACHE_ENABLED="true")
 
 
 class _Model:
