@@ -78,13 +78,14 @@ def _page(browser: Browser, server: LiveServer, email: str, **context):
     return page
 
 
-def _ask(page, text: str):
+def _ask(page, text: str, *, answers: int = 1):
+    """Ask, and wait until the page shows `answers` complete answers (this one the last)."""
     box = page.locator("#fc-composer-input")
     box.fill(text)
     box.press("Enter")
-    answer = page.locator("[data-testid=assistant-bubble][data-status=complete]").last
-    answer.wait_for(timeout=30_000)
-    return answer
+    complete = page.locator("[data-testid=assistant-bubble][data-status=complete]")
+    expect(complete).to_have_count(answers, timeout=30_000)
+    return complete.last
 
 
 def test_a_second_person_gets_the_cached_answer_and_the_admin_sees_it(browser: Browser, cache_server):
@@ -105,7 +106,7 @@ def test_a_second_person_gets_the_cached_answer_and_the_admin_sees_it(browser: B
     screenshot(ravi, "answer-cache-chat-390x844")
 
     # A follow-up in Ravi's conversation goes to the model.
-    _ask(ravi, "And does ELSS count? [[fake:eighty-c]]")
+    _ask(ravi, "And does ELSS count? [[fake:eighty-c]]", answers=2)
     assert len(fake.requests) == 2
 
     admin = _page(browser, cache_server, _account(cache_server, "Meera Admin", admin=True))
@@ -120,4 +121,9 @@ def test_a_second_person_gets_the_cached_answer_and_the_admin_sees_it(browser: B
     # The first answer was cached, the follow-up was not.
     expect(dialog.get_by_test_id("cached-tag")).to_have_count(1)
     expect(dialog.get_by_test_id("cached-tag")).to_have_text("cached")
+    # The dialog's opening animation done, so the picture is what a reader sees.
+    admin.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect?.getTiming().iterations !== Infinity).map(a => a.finished))"
+    )
     screenshot(admin, "answer-cache-admin-transcript-1280x800")
