@@ -142,3 +142,14 @@ async def test_the_offline_assistant_is_never_cached(sqlite_database, answer_cac
     assert (first.json()["cached"], second.json()["cached"]) == (False, False)
     assert [m["cached"] for m in await _answers(ravi.client, second.json()["conversation_id"])] == [False]
     assert sum(metrics.cache_requests.labels(r)._value.get() for r in ("hit", "miss", "error")) == lookups
+
+
+async def test_with_redis_down_every_question_is_still_answered(sqlite_database, api, ai_fake, settings_env):
+    settings_env(REDIS_URL="redis://127.0.0.1:1/0", ANSWER_CACHE_ENABLED="true")
+    asha, ravi = await api.signup(), await api.signup()
+    ai_fake.enqueue(Script(chunks=ANSWER), Script(chunks=["Asked again."]))
+    first = await send(asha.client, QUESTION, headers=asha.csrf_headers, category="income_tax")
+    second = await send(ravi.client, QUESTION, headers=ravi.csrf_headers, category="income_tax")
+    assert (first.status_code, first.json()["cached"]) == (200, False)
+    assert (second.status_code, second.json()["response"], second.json()["cached"]) == (200, "Asked again.", False)
+    assert len(ai_fake.requests) == 2
