@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     ai_stream_idle_timeout_s: float = Field(default=30.0, gt=0)
     # Budget for the conversation history sent with each question.
     ai_history_tokens: int = Field(default=6000, ge=0)
+    # The answer cache (services/answer_cache.py): the answer to a question
+    # that starts a conversation, kept this many seconds for anyone who starts
+    # one with the same question, category, model and prompt. Redis when
+    # REDIS_URL is set (shared by the workers), else this process's memory.
+    answer_cache_enabled: bool = True
+    answer_cache_ttl_s: int = Field(default=300, ge=1, le=86_400)
 
     # --- limits --------------------------------------------------------------
     rate_limit: str = "20/minute"

@@ -23,6 +23,10 @@ TEST_ENV = {
     "LOGIN_LIMIT_ACCOUNT": "5/15 minutes",
     "LOGIN_LIMIT_IP": "1000/15 minutes",
     "STREAM_PERSIST_INTERVAL_S": "0.2",
+    # Off unless a test asks for it (`answer_cache_on`): tests, and the live servers
+    # that share this environment, ask the same first questions again and again and
+    # expect the model each time (to stop it, to fail it, to count its tokens).
+    "ANSWER_CACHE_ENABLED": "false",
     "ALLOWED_ORIGINS": "http://localhost:3000,http://127.0.0.1:3000,http://testserver",
 }
 os.environ.update(TEST_ENV)
@@ -31,7 +35,7 @@ os.environ.setdefault("REFLEX_USE_NPM", "1")
 from finucity import db  # noqa: E402
 from finucity.config import reset_settings_cache  # noqa: E402
 from finucity.models import User  # noqa: E402
-from finucity.services import accounts, generation, health, ratelimit  # noqa: E402
+from finucity.services import accounts, answer_cache, generation, health, ratelimit  # noqa: E402
 from finucity.services.ai.factory import reset_provider  # noqa: E402
 from finucity.services.context import Actor  # noqa: E402
 from tests.fakes.fixtures import fake_openai, fake_openai_server  # noqa: E402,F401
@@ -63,11 +67,13 @@ def _fresh_settings(monkeypatch) -> Iterator[None]:
     reset_provider()
     health.reset_ai_check()
     ratelimit.reset()
+    answer_cache.reset()
     yield
     reset_settings_cache()
     reset_provider()
     health.reset_ai_check()
     ratelimit.reset()
+    answer_cache.reset()
 
 
 @pytest.fixture
@@ -90,6 +96,42 @@ def ai_fake(fake_openai, settings_env):  # noqa: F811
     """The app's AI provider pointed at the fake OpenAI server."""
     settings_env(AI_BASE_URL=fake_openai.base_url, AI_API_KEY="sk-test-not-a-real-key", AI_TIMEOUT_S="10")
     return fake_openai
+
+
+@pytest.fixture(scope="session")
+def redis_test_url() -> Iterator[str]:
+    """A Redis database number of this session's own, flushed at the end.
+
+    Skipped when Redis is not running, unless FINUCITY_REQUIRE_REDIS=1 (CI)."""
+    import redis
+
+    from tests.scaleout.cluster import REDIS_BASE_URL, scratch_redis
+
+    try:
+        redis.Redis.from_url(REDIS_BASE_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("FINUCITY_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required but not reachable at {REDIS_BASE_URL}")
+        pytest.skip("Redis is not reachable; set FINUCITY_TEST_REDIS to run these tests")
+    with scratch_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def answer_cache_on(request, settings_env) -> AsyncIterator[str]:
+    """The answer cache switched on, in this process's memory or in Redis (emptied first)."""
+    if request.param == "redis":
+        import redis.asyncio as aioredis
+
+        url = request.getfixturevalue("redis_test_url")
+        client = aioredis.Redis.from_url(url)
+        async for key in client.scan_iter(match=f"{answer_cache.KEY_PREFIX}*"):
+            await client.delete(key)
+        await client.aclose()
+        settings_env(REDIS_URL=url)
+    settings_env(ANSWER_CACHE_ENABLED="true")
+    yield request.param
+    await answer_cache.close()
 
 
 # --- databases -----------------------------------------------------------------------------
@@ -220,7 +262,10 @@ OWN_BUILD_TESTS = ("tests/security/test_xss_pages.py", "tests/scaleout/test_web_
 
 
 def _builds_its_own_server(item) -> bool:
-    return any(name in str(item.fspath) for name in ("test_offline_mode", "test_database_outage_in_chat"))
+    return any(
+        name in str(item.fspath)
+        for name in ("test_offline_mode", "test_database_outage_in_chat", "test_answer_cache_in_chat")
+    )
 
 
 def _uses_a_browser(item) -> bool:

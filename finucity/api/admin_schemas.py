@@ -61,6 +61,7 @@ class AdminMessageOut(_FromService):
     latency_ms: int | None
     rating: str | None
     comment: str | None
+    cached: bool = Field(default=False, description="Given from the answer cache: no model call, no tokens.")
 
 
 class AdminTranscriptResponse(_FromService):

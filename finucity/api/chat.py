@@ -53,6 +53,7 @@ async def send_message(body: SendMessageRequest, actor: Actor = Depends(current_
         title=turn.conversation.title,
         response_time_ms=elapsed_ms,
         status=g.status,
+        cached=g.cached,
     )
 
 
@@ -102,6 +103,7 @@ async def send_message_stream(body: SendMessageRequest, actor: Actor = Depends(c
                                 "status": update.status,
                                 "title": turn.conversation.title,
                                 "category": turn.answer.category,
+                                "cached": turn.generation.cached,
                                 **ids,
                             }
                         )

@@ -36,7 +36,7 @@ def conversation_out(c: Conversation) -> ConversationOut:
 
 
 def message_out(m: Message) -> MessageOut:
-    return MessageOut(**conversations.message_dict(m), error=m.error)
+    return MessageOut(**conversations.message_dict(m), error=m.error, cached=m.cached)
 
 
 def token_out(t: ApiToken) -> TokenOut:

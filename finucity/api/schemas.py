@@ -116,6 +116,7 @@ class SendMessageResponse(BaseModel):
     title: str
     response_time_ms: int
     status: str
+    cached: bool = Field(default=False, description="Answered from the answer cache: no model call, no tokens.")
 
 
 class ConversationItem(BaseModel):
@@ -150,6 +151,7 @@ class MessageOut(BaseModel):
     category: str
     created_at: str
     error: str | None = None
+    cached: bool = Field(default=False, description="An answer given from the answer cache.")
 
 
 class ConversationDetailResponse(BaseModel):

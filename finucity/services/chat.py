@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import uuid
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
-from finucity.services import generation, quota, ratelimit, usage_ledger
+from finucity.services import answer_cache, generation, quota, ratelimit, usage_ledger
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
@@ -101,7 +102,13 @@ async def _one_answer_at_a_time():
 
 
 def _begin_answer(
-    uow, conversation: Conversation, question: Message, history: list[Message], category: Category
+    uow,
+    conversation: Conversation,
+    question: Message,
+    history: list[Message],
+    category: Category,
+    *,
+    cached: bool = False,
 ) -> tuple[Message, list[dict]]:
     provider = get_provider()
     answer = Message(
@@ -111,6 +118,7 @@ def _begin_answer(
         status=MessageStatus.streaming.value,
         category=category.value,
         model=provider.model,
+        cached=cached,
         created_at=question.created_at + _AFTER,
         updated_at=question.created_at + _AFTER,
     )
@@ -125,14 +133,52 @@ def _begin_answer(
     return answer, prompt
 
 
-def _launch(actor: Actor, conversation: Conversation, answer: Message, prompt: list[dict]) -> generation.Generation:
+@dataclasses.dataclass(frozen=True)
+class _CacheLookup:
+    """A question that starts a conversation: its cache key, and the answer found (None: a miss)."""
+
+    key: str
+    text: str | None
+
+
+def _launch(
+    actor: Actor,
+    conversation: Conversation,
+    answer: Message,
+    prompt: list[dict],
+    *,
+    cache: _CacheLookup | None = None,
+) -> generation.Generation:
+    provider = get_provider()
+    hit = cache is not None and cache.text is not None
+    on_complete = None
+    if hit:
+        # A hit streams through the same generation as any answer, from the stored text.
+        provider = answer_cache.Replay(cache.text, model=provider.model)
+    elif cache is not None:
+        # A miss: the model's answer, once complete, is stored for the next one to ask.
+        on_complete = functools.partial(answer_cache.store, cache.key)
     return generation.start(
         message_id=answer.id,
         conversation_id=conversation.id,
         prompt=prompt,
-        provider=get_provider(),
+        provider=provider,
         spender=usage_ledger.Spender.of(actor, answer),
+        cached=hit,
+        on_complete=on_complete,
     )
+
+
+async def _look_up_first_question(text: str, category: Category) -> tuple[list[dict], _CacheLookup | None]:
+    """The prompt of a question that starts a conversation, and what the answer cache holds for it.
+
+    Looked up before the transaction opens, so a slow Redis never holds the database.
+    """
+    prompt = prompts.build_messages(text, [], category, budget_tokens=get_settings().ai_history_tokens)
+    key = answer_cache.key_for(prompt, category=category, provider=get_provider())
+    if key is None:
+        return prompt, None
+    return prompt, _CacheLookup(key, await answer_cache.lookup(key))
 
 
 async def send_message(
@@ -149,9 +195,12 @@ async def send_message(
     await quota.check_quota(actor)
     await ratelimit.hit_send_message(user_id)
     resolved = detect_category(text) if chosen == Category.general else chosen
+    created = conversation_id in (None, "")
+    # Only a question that starts a conversation is looked up in (and stored to) the answer cache.
+    first_prompt, cache = await _look_up_first_question(text, resolved) if created else (None, None)
+    hit = cache is not None and cache.text is not None
 
     async with _one_answer_at_a_time(), unit_of_work(actor) as uow:
-        created = conversation_id in (None, "")
         if created:
             conversation = Conversation(user_id=user_id, title=make_title(text), category=resolved.value)
             uow.session.add(conversation)
@@ -178,11 +227,13 @@ async def send_message(
             created_at=utcnow(),
         )
         uow.session.add(question)
-        answer, prompt = _begin_answer(uow, conversation, question, earlier, resolved)
+        answer, prompt = _begin_answer(uow, conversation, question, earlier, resolved, cached=hit)
+        if first_prompt is not None:
+            prompt = first_prompt  # the very prompt the cache key was made of
         await usage_ledger.record_question(uow.session, actor, question, answer.model)
         if created:
             uow.audit("conversation.create", target_type="conversation", target_id=conversation.id)
-    running = _launch(actor, conversation, answer, prompt)
+    running = _launch(actor, conversation, answer, prompt, cache=cache)
     return Turn(conversation, question, answer, running, created)
 
 
@@ -191,6 +242,8 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
 
     The previous answer to that question is replaced. Counts against the
     daily quota and the sending rate limit, since it calls the model again.
+    Never from the answer cache, and never stored in it: Regenerate and edits
+    exist to get another answer than the one given.
     """
     user_id = actor.require_user()
     edited = validate_message(new_question) if new_question is not None else None

@@ -27,14 +27,14 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
 from finucity.config import get_settings
 from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import live_bus, stream_saver, usage_ledger
+from finucity.services import answer_cache, live_bus, stream_saver, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, unit_of_work
 from finucity.services.live_bus import StreamUpdate
@@ -67,8 +67,14 @@ class Generation:
         prompt: list[dict],
         provider: ChatProvider,
         spender: usage_ledger.Spender | None = None,
+        cached: bool = False,
+        on_complete: Callable[[str], Awaitable[None]] | None = None,
     ):
         self.message_id = message_id
+        # Replayed from the answer cache (services/answer_cache.py): no tokens to count.
+        self.cached = cached
+        # Called with the text once a complete answer is saved (the answer cache's `store`).
+        self.on_complete = on_complete
         self.spender = spender  # whose usage ledger the final save adds to
         self.conversation_id = conversation_id
         self.prompt = prompt
@@ -221,6 +227,9 @@ class Generation:
                     .where(Conversation.id == self.conversation_id)
                     .values(updated_at=utcnow())
                 )
+            # Before readers hear of the end: whoever asks next finds it cached.
+            if saved.rowcount and self.status == MessageStatus.complete.value and self.on_complete is not None:
+                await self.on_complete(self.text)
         except Exception:
             log.exception("Could not save the final state of answer %s", self.message_id)
         finally:
@@ -230,7 +239,8 @@ class Generation:
                 model=self.provider.model,
                 status=self.status,
                 first_token_s=self.first_token_s,
-                tokens_out=self.usage.tokens_out,
+                # A replayed answer wrote no tokens; a 0 would skew the histogram.
+                tokens_out=None if self.cached else self.usage.tokens_out,
             )
             self._finished.set()
             self._changed.set()
@@ -289,9 +299,17 @@ def start(
     prompt: list[dict],
     provider: ChatProvider,
     spender: usage_ledger.Spender | None = None,
+    cached: bool = False,
+    on_complete: Callable[[str], Awaitable[None]] | None = None,
 ) -> Generation:
     return Generation(
-        message_id=message_id, conversation_id=conversation_id, prompt=prompt, provider=provider, spender=spender
+        message_id=message_id,
+        conversation_id=conversation_id,
+        prompt=prompt,
+        provider=provider,
+        spender=spender,
+        cached=cached,
+        on_complete=on_complete,
     ).start()
 
 
@@ -383,3 +401,4 @@ async def shutdown() -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
     _SHUTTING_DOWN = False
     await live_bus.close()
+    await answer_cache.close()

@@ -107,3 +107,26 @@ async def test_in_production_only_the_token_or_an_allowed_address_may_scrape(dat
     assert (await client.get("/metrics")).status_code == 200
     settings_env(ENV="production", SECRET_KEY="x" * 48, METRICS_ALLOW_IPS="10.0.0.0/8")
     assert (await client.get("/metrics")).status_code == 404
+
+
+async def test_answer_cache_hits_and_misses_are_counted(database, api, ai_fake, settings_env):
+    settings_env(ANSWER_CACHE_ENABLED="true")
+    scraper = api.client()
+    asha, ravi = await api.signup(), await api.signup()
+    ai_fake.enqueue(Script(chunks=["Up to ₹1,50,000 a year."]))
+    before = await _scrape(scraper)
+
+    for user in (asha, ravi):
+        response = await send(user.client, "What does 80C allow?", headers=user.csrf_headers, category="income_tax")
+        assert response.status_code == 200, response.text
+    # A follow-up is never looked up: neither a hit nor a miss.
+    follow_up = await send(
+        ravi.client, "And 80D?", headers=ravi.csrf_headers, conversation_id=response.json()["conversation_id"]
+    )
+    assert follow_up.status_code == 200, follow_up.text
+
+    after = await _scrape(scraper)
+    name = "finucity_answer_cache_requests_total"
+    gained = {r: _value(after, name, result=r) - _value(before, name, result=r) for r in ("miss", "hit", "error")}
+    assert gained == {"miss": 1, "hit": 1, "error": 0}
+    assert len(ai_fake.requests) == 2

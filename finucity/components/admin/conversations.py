@@ -128,6 +128,15 @@ def _message(m: TranscriptItem) -> rx.Component:
         rx.el.div(
             rx.el.strong(rx.cond(m.role == "user", "Question", "Answer")),
             rx.cond(m.role == "assistant", _status(m.status)),
+            rx.cond(
+                m.cached,
+                rx.el.span(
+                    "cached",
+                    class_name="fc-tag fc-tag-neutral",
+                    title="Given from the answer cache: no model call, no tokens",
+                    data_testid="cached-tag",
+                ),
+            ),
             when(m.created_at),
             class_name="fc-admin-msg-head",
         ),

@@ -92,6 +92,7 @@ class AdminMessage:
     latency_ms: int | None
     rating: str | None
     comment: str | None
+    cached: bool = False  # given from the answer cache
 
 
 @dataclasses.dataclass
@@ -273,6 +274,7 @@ async def _messages(session: AsyncSession, conversation_ids: list[uuid.UUID]) ->
                 latency_ms=m.latency_ms,
                 rating=rating,
                 comment=comment,
+                cached=bool(m.cached),
             )
         )
     return found

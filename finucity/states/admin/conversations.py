@@ -45,6 +45,7 @@ class TranscriptItem:
     meta: str
     rating: str
     comment: str
+    cached: bool = False
 
 
 def _item(row) -> AdminConversationItem:
@@ -187,6 +188,7 @@ class AdminConversationsState(PagedList, AdminState):
                 meta=_meta(m),
                 rating=m.rating or "",
                 comment=m.comment or "",
+                cached=m.cached,
             )
             for m in t.messages
         ]
