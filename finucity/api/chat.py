@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from finucity.api.deps import current_actor
 from finucity.api.schemas import ErrorResponse, SendMessageRequest, SendMessageResponse
 from finucity.models import MessageStatus
-from finucity.services import chat, generation
+from finucity.services import calculation_blocks, chat, generation
 from finucity.services.context import Actor
 
 router = APIRouter(tags=["chat"])
@@ -53,6 +53,7 @@ async def send_message(body: SendMessageRequest, actor: Actor = Depends(current_
         title=turn.conversation.title,
         response_time_ms=elapsed_ms,
         status=g.status,
+        calculations=calculation_blocks.split(g.text)[1],
     )
 
 

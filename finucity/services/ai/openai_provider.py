@@ -254,15 +254,16 @@ class ToolCalls:
         index = delta.get("index", 0)
         call_id = delta.get("id") or ""
         function = delta.get("function") if isinstance(delta.get("function"), dict) else {}
+        name = function.get("name") if isinstance(function.get("name"), str) else ""
         current = next((c for i, c in reversed(self._calls) if i == index), None)
-        # A new id at a known index is another call (some servers number every call 0).
-        if current is None or (call_id and current.id and call_id != current.id):
+        # A new id or a second name at a known index is another call: some
+        # servers number every call 0. Only a call's first delta names it.
+        if current is None or (call_id and current.id and call_id != current.id) or (name and current.name):
             current = tools.ToolCall(id=call_id, name="")
             self._calls.append((index, current))
         if call_id and not current.id:
             current.id = call_id
-        name = function.get("name")
-        if isinstance(name, str) and name and not current.name:
+        if name and not current.name:
             current.name = name
         arguments = function.get("arguments")
         if isinstance(arguments, str):
