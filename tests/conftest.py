@@ -220,7 +220,10 @@ OWN_BUILD_TESTS = ("tests/security/test_xss_pages.py", "tests/scaleout/test_web_
 
 
 def _builds_its_own_server(item) -> bool:
-    return any(name in str(item.fspath) for name in ("test_offline_mode", "test_database_outage_in_chat"))
+    return any(
+        name in str(item.fspath)
+        for name in ("test_offline_mode", "test_database_outage_in_chat", "test_calculation_in_chat")
+    )
 
 
 def _uses_a_browser(item) -> bool:

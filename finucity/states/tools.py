@@ -108,6 +108,24 @@ CALCULATORS: tuple[Calculator, ...] = (
         ),
     ),
     Calculator(
+        "gst_registration",
+        "GST registration",
+        "clipboard-check",
+        "Whether your turnover needs GST registration, for what you supply and where.",
+        (
+            Input("turnover", "Turnover this year", "30,00,000", hint="All-India, excluding GST"),
+            Input("supply", "You supply", "goods", "choice", tuple(calculators.SUPPLY_LABELS.items())),
+            Input(
+                "state",
+                "State",
+                "",
+                "choice",
+                (("", "Any other state"), *((name, name.title()) for name in calculators.registration_states())),
+                hint="Some states kept a lower limit",
+            ),
+        ),
+    ),
+    Calculator(
         "emi",
         "Loan EMI",
         "landmark",
