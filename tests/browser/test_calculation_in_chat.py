@@ -70,7 +70,10 @@ def _look_at_it(page: Page, name: str) -> None:
         broken = answer.locator("[data-testid=calc-card]").evaluate(BROKEN_AMOUNTS)
         assert not broken, f"{width}px: amounts broken across lines: {broken}"
         screenshot(page, f"{name}-{width}x{height}")
-        answer.screenshot(path=str(screenshot(page, f"{name}-whole-{width}x{height}")))
+    # The whole answer, card and words, in one picture: a window tall enough to hold it.
+    for width, _ in SIZES:
+        page.set_viewport_size({"width": width, "height": 2400})
+        answer.screenshot(path=str(screenshot(page, f"{name}-whole-{width}w")))
 
 
 def test_a_tool_call_from_the_model_runs_the_calculator_and_its_card_is_in_the_answer(page: Page, fake, signed_in):
