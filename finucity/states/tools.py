@@ -26,8 +26,8 @@ class Input:
     name: str
     label: str
     default: str = ""
-    kind: str = "amount"  # amount | percent | count | date | text | choice
-    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a choice
+    kind: str = "amount"  # amount | percent | count | date | text | choice (segments) | list (a select)
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a choice or a list
     hint: str = ""
     # Fields with a group are shown folded under that heading (the old regime's deductions).
     group: str = ""
@@ -119,7 +119,7 @@ CALCULATORS: tuple[Calculator, ...] = (
                 "state",
                 "State",
                 "",
-                "choice",
+                "list",
                 (("", "Any other state"), *((name, name.title()) for name in calculators.registration_states())),
                 hint="Some states kept a lower limit",
             ),
