@@ -62,11 +62,14 @@ def message_row(m: Message, feedback: tuple[str, str | None] | None = None) -> M
 
 def _card(data: dict) -> CalculationView | None:
     try:
-        return calculation_view_of(data)
+        view = calculation_view_of(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         # A block from an older format, or edited by hand: the answer shows without it.
         log.warning("An answer's calculation card could not be read")
         return None
+    # The chat draws no chart (components/messages.py): its points would only
+    # make every resend of the conversation's rows heavier.
+    return dataclasses.replace(view, chart_title="", chart_kind="", chart_series=[], chart_data=[])
 
 
 def conversation_row(c: Conversation) -> ConversationRow:
