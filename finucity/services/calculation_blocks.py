@@ -15,18 +15,27 @@ other workers and the exports carry it with no change; the chat turns each
 block into the card (states/rows.py) and the Markdown renderer shows a
 one-line summary wherever the raw content is rendered (the admin view, the
 text while it streams). A block that does not parse is left as text.
+
+Only the server writes blocks: each carries an HMAC of its JSON under the
+app's secret in the fence's info string (```finucity-calc <signature>). A
+block a model (or a prompt injection) wrote itself fails the check and is
+shown as plain JSON text, never as a card with official-looking figures.
+(Rotating SECRET_KEY turns the cards of older answers into such text.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from typing import Any
 
+from finucity.config import get_settings
 from finucity.finance.result import Calculation
 
 LANGUAGE = "finucity-calc"
-_BLOCK = re.compile(r"```" + LANGUAGE + r"\n(?P<json>[^\n]*)\n```[ \t]*\n*")
+_BLOCK = re.compile(r"```" + LANGUAGE + r"(?: (?P<sig>[0-9a-f]{1,64}))?\n(?P<json>[^\n]*)\n```[ \t]*\n*")
 # Keys a stored block must have for the card to draw it.
 _REQUIRED = ("kind", "title", "figures", "steps", "rule_set", "rule_date_text", "source")
 
@@ -36,7 +45,12 @@ def encode(calculation: Calculation) -> str:
     data = json.dumps(calculation.to_dict(), ensure_ascii=False, separators=(",", ":"))
     # A backquote from an input (a state's name as the model gave it) must not close the fence.
     data = data.replace("`", "\\u0060")
-    return f"```{LANGUAGE}\n{data}\n```\n\n"
+    return f"```{LANGUAGE} {_signature(data)}\n{data}\n```\n\n"
+
+
+def _signature(data: str) -> str:
+    key = get_settings().secret + b"|" + LANGUAGE.encode()
+    return hmac.new(key, data.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def split(content: str) -> tuple[str, list[dict[str, Any]]]:
@@ -46,6 +60,9 @@ def split(content: str) -> tuple[str, list[dict[str, Any]]]:
     found: list[dict[str, Any]] = []
 
     def take(match: re.Match) -> str:
+        if not hmac.compare_digest(match["sig"] or "", _signature(match["json"])):
+            # Not written by this server: the JSON as plain text, no card, no summary.
+            return f"```text\n{match['json']}\n```\n\n"
         try:
             data = json.loads(match["json"])
         except ValueError:

@@ -225,7 +225,7 @@ function CalcSummary({ json, pending }) {
 // the result and has not started writing about it yet.
 function endsWithCalculation(text) {
   const trimmed = text.trimEnd();
-  const start = trimmed.lastIndexOf("```" + CALC_LANGUAGE + "\n");
+  const start = trimmed.lastIndexOf("```" + CALC_LANGUAGE);
   return start >= 0 && trimmed.endsWith("```") && trimmed.indexOf("\n```", start) === trimmed.length - 4;
 }
 
