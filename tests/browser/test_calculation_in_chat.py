@@ -64,7 +64,12 @@ def _look_at_it(page: Page, name: str) -> None:
     answer = _answer(page)
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
+        # Loaded at this size: a phone's sidebar drawer is closed, not sliding shut.
+        page.reload()
+        expect(answer.locator("[data-testid=calc-headline]")).to_be_visible(timeout=30_000)
         answer.evaluate("el => el.scrollIntoView({block: 'start'})")
+        # A picture for people: after the messages' fade-in has finished.
+        page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
         assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS), f"the page scrolls sideways at {width}px"
         # No amount is drawn across two lines.
         broken = answer.locator("[data-testid=calc-card]").evaluate(BROKEN_AMOUNTS)
