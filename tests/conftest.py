@@ -264,7 +264,12 @@ OWN_BUILD_TESTS = ("tests/security/test_xss_pages.py", "tests/scaleout/test_web_
 def _builds_its_own_server(item) -> bool:
     return any(
         name in str(item.fspath)
-        for name in ("test_offline_mode", "test_database_outage_in_chat", "test_answer_cache_in_chat")
+        for name in (
+            "test_offline_mode",
+            "test_database_outage_in_chat",
+            "test_answer_cache_in_chat",
+            "test_calculation_in_chat",
+        )
     )
 
 

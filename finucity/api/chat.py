@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from finucity.api.deps import current_actor
 from finucity.api.schemas import ErrorResponse, SendMessageRequest, SendMessageResponse
 from finucity.models import MessageStatus
-from finucity.services import chat, generation
+from finucity.services import calculation_blocks, chat, generation
 from finucity.services.context import Actor
 
 router = APIRouter(tags=["chat"])
@@ -54,6 +54,7 @@ async def send_message(body: SendMessageRequest, actor: Actor = Depends(current_
         response_time_ms=elapsed_ms,
         status=g.status,
         cached=g.cached,
+        calculations=calculation_blocks.split(g.text)[1],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,7 +109,10 @@ class SendMessageRequest(BaseModel):
 
 class SendMessageResponse(BaseModel):
     success: Literal[True] = True
-    response: str
+    response: str = Field(
+        description="The answer in Markdown. A calculator's result is in it as a ```finucity-calc fenced block "
+        "of JSON, also given parsed in `calculations`."
+    )
     conversation_id: str
     message_id: str
     category: str
@@ -117,6 +120,10 @@ class SendMessageResponse(BaseModel):
     response_time_ms: int
     status: str
     cached: bool = Field(default=False, description="Answered from the answer cache: no model call, no tokens.")
+    calculations: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Each calculator result in the answer: inputs, figures, working, table, the rule set and date.",
+    )
 
 
 class ConversationItem(BaseModel):

@@ -205,12 +205,13 @@ def _rules(card) -> rx.Component:
     )
 
 
-def calculation_card(card) -> rx.Component:
-    """The whole card for a `CalculationView` var."""
+def calculation_card(card, *, with_chart: bool = True) -> rx.Component:
+    """The whole card for a `CalculationView` var; in a chat answer without the chart,
+    which would make every such answer a screen taller."""
     return rx.el.article(
         _headline(card),
         _figures(card),
-        chart(card),
+        *([chart(card)] if with_chart else []),
         _steps(card),
         _table(card),
         _notes(card),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from finucity.components.calculation_card import calculation_card
 from finucity.components.client import chat_viewport, fin_copy, fin_markdown, local_time
 from finucity.components.feedback import comment_area, rating_buttons
 from finucity.models import MessageRole, MessageStatus
@@ -93,6 +94,11 @@ def assistant_message(message: MessageRow) -> rx.Component:
         rx.el.div(
             _header("AI Assistant", message.created_at),
             rx.el.div(
+                # A calculator's result, with its working and rules, above the words about it.
+                rx.foreach(
+                    message.cards,
+                    lambda card: rx.el.div(calculation_card(card, with_chart=False), class_name="fc-chat-calc"),
+                ),
                 rx.cond(message.content != "", fin_markdown(content=message.content)),
                 _status_line(message),
                 class_name=rx.cond(failed, "fc-bubble fc-bubble-ai is-failed", "fc-bubble fc-bubble-ai"),

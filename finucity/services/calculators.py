@@ -24,6 +24,8 @@ from finucity.finance import capital_gains as _capital_gains
 from finucity.finance import gst as _gst
 from finucity.finance import income_tax as _income_tax
 from finucity.finance import loans, salary, savings
+from finucity.finance import rules as _rules
+from finucity.finance.dates import india_now
 from finucity.finance.result import Calculation
 from finucity.finance.rules import RuleError
 from finucity.services import ratelimit
@@ -36,6 +38,7 @@ YEARS = ("2025-26", "2026-27")
 REGIMES = ("new", "old")
 ASSETS = tuple(_capital_gains.ASSETS)
 SUPPLIES = tuple(_gst.SUPPLIES)
+SUPPLY_LABELS = dict(_gst.SUPPLIES)
 MAX_TEXT = 40
 
 _UNITS = {
@@ -285,6 +288,11 @@ def gst(values: Mapping[str, Any]) -> Calculation:
     inter_state = flag(get("inter_state"), "inter_state", "Inter-state supply")
     with _refusals({"rate": "rate"}, "amount"):
         return _gst.gst(price, rate, inclusive=inclusive, inter_state=inter_state)
+
+
+def registration_states() -> tuple[str, ...]:
+    """The states with a registration threshold of their own, as the rules in force name them."""
+    return tuple(sorted(_rules.in_force("gst_registration", india_now().date())["states"]))
 
 
 def gst_registration(values: Mapping[str, Any]) -> Calculation:

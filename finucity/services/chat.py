@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
-from finucity.services import answer_cache, generation, quota, ratelimit, usage_ledger
+from finucity.services import answer_cache, calculation_blocks, generation, quota, ratelimit, usage_ledger
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
@@ -64,7 +64,7 @@ def _history(messages: list[Message]) -> list[tuple[str, str]]:
     for m in messages:
         if m.role == MessageRole.assistant.value and (m.status == MessageStatus.failed.value or not m.content.strip()):
             continue
-        kept.append((m.role, m.content))
+        kept.append((m.role, calculation_blocks.for_history(m.content)))
     return kept
 
 

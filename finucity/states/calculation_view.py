@@ -57,22 +57,26 @@ class CalculationView:
 
 
 def calculation_view(calculation: Calculation) -> CalculationView:
-    data = calculation.to_dict()
+    return calculation_view_of(calculation.to_dict())
+
+
+def calculation_view_of(data: dict[str, Any]) -> CalculationView:
+    """The view of `Calculation.to_dict()`, as an answer's stored card holds it."""
     headline, *others = data["figures"]
-    chart = data["chart"] or {}
+    chart = data.get("chart") or {}
     series = [name for name in chart.get("series", []) if name not in LEFT_OUT_OF_CHART][: len(CHART_KEYS)]
     rows = [
         {"x": row["x"], **{key: row[name] for key, name in zip(CHART_KEYS, series, strict=False)}}
         for row in chart.get("data", [])
     ]
-    table = data["table"] or {}
+    table = data.get("table") or {}
     return CalculationView(
         kind=data["kind"],
         title=data["title"],
         headline_label=headline["label"],
         headline_text=headline["text"],
         figures=[Pair(f["label"], f["text"]) for f in others],
-        inputs=[Pair(label, _cell(value)) for label, value in data["inputs"].items()],
+        inputs=[Pair(label, _cell(value)) for label, value in (data.get("inputs") or {}).items()],
         steps=[
             StepView(
                 label=s["label"],
@@ -94,7 +98,7 @@ def calculation_view(calculation: Calculation) -> CalculationView:
         rule_date_text=data["rule_date_text"],
         source=data["source"],
         # A verdict already in the working is not repeated under it.
-        notes=[n for n in data["notes"] if n not in {s["note"] for s in data["steps"]}],
+        notes=[n for n in data.get("notes") or () if n not in {s["note"] for s in data["steps"]}],
     )
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from finucity.models import Conversation, Message, MessageRole
+from finucity.services import calculation_blocks
 from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
+from finucity.states.calculation_view import CalculationView, calculation_view_of
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -22,6 +27,9 @@ class MessageRow:
     # comment that may come with "down".
     rating: str = ""
     comment: str = ""
+    # The calculators' results in an answer, drawn as cards; `content` is the
+    # answer's text without them (services/calculation_blocks.py).
+    cards: list[CalculationView] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -43,16 +51,33 @@ class ConversationGroup:
 
 def message_row(m: Message, feedback: tuple[str, str | None] | None = None) -> MessageRow:
     rating, comment = feedback or ("", None)
+    content, cards = m.content, []
+    if m.role == MessageRole.assistant.value:
+        content, blocks = calculation_blocks.split(m.content)
+        cards = [view for view in map(_card, blocks) if view is not None]
     return MessageRow(
         id=str(m.id),
         role=m.role,
-        content=m.content,
+        content=content,
+        cards=cards,
         status=m.status,
         error=m.error or "",
         created_at=m.created_at.isoformat(),
         rating=rating,
         comment=comment or "",
     )
+
+
+def _card(data: dict) -> CalculationView | None:
+    try:
+        view = calculation_view_of(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # A block from an older format, or edited by hand: the answer shows without it.
+        log.warning("An answer's calculation card could not be read")
+        return None
+    # The chat draws no chart (components/messages.py): its points would only
+    # make every resend of the conversation's rows heavier.
+    return dataclasses.replace(view, chart_title="", chart_kind="", chart_series=[], chart_data=[])
 
 
 def conversation_row(c: Conversation) -> ConversationRow:

@@ -26,8 +26,8 @@ class Input:
     name: str
     label: str
     default: str = ""
-    kind: str = "amount"  # amount | percent | count | date | text | choice
-    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a choice
+    kind: str = "amount"  # amount | percent | count | date | text | choice (segments) | list (a select)
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for a choice or a list
     hint: str = ""
     # Fields with a group are shown folded under that heading (the old regime's deductions).
     group: str = ""
@@ -104,6 +104,24 @@ CALCULATORS: tuple[Calculator, ...] = (
                 "false",
                 "choice",
                 (("false", "Within the state"), ("true", "Inter-state")),
+            ),
+        ),
+    ),
+    Calculator(
+        "gst_registration",
+        "GST registration",
+        "clipboard-check",
+        "Whether your turnover needs GST registration, for what you supply and where.",
+        (
+            Input("turnover", "Turnover this year", "30,00,000", hint="All-India, excluding GST"),
+            Input("supply", "You supply", "goods", "choice", tuple(calculators.SUPPLY_LABELS.items())),
+            Input(
+                "state",
+                "State",
+                "",
+                "list",
+                (("", "Any other state"), *((name, name.title()) for name in calculators.registration_states())),
+                hint="Some states kept a lower limit",
             ),
         ),
     ),

@@ -45,9 +45,9 @@ def test_without_a_key_the_offline_assistant_answers_and_says_so(browser: Browse
     box.press("Enter")
     answer = page.locator("[data-testid=assistant-bubble][data-status=complete]").last
     answer.wait_for(timeout=30_000)
-    text = answer.inner_text()
-    assert "₹43,391" in text  # computed, with Indian digit grouping
-    assert "Source" in text
+    # Computed, with Indian digit grouping, in the calculator's card with its rules.
+    expect(answer.locator("[data-testid=calc-headline]")).to_have_text("₹43,391")
+    expect(answer.locator("[data-testid=calc-rules]")).to_be_visible()
     context.close()
 
 
@@ -61,7 +61,8 @@ def test_an_offline_question_that_needs_arithmetic_shows_the_figure_and_its_work
     answer = page.locator("[data-testid=assistant-bubble][data-status=complete]").last
     answer.wait_for(timeout=30_000)
     expect(answer.locator("strong", has_text="GST: ₹100")).to_be_visible()
-    working = answer.locator(".fc-table", has_text="to the Centre")
+    # The working is the calculator's card, step by step.
+    working = answer.locator("[data-testid=calc-step]", has_text="to the Centre")
     expect(working).to_contain_text("₹50")
     expect(answer).to_contain_text("GST rates from 22 September 2025")
     screenshot(page, "offline-gst-worked-390x844")
@@ -94,10 +95,16 @@ def test_on_a_phone_the_offline_badge_says_offline_and_a_tap_explains_it(browser
 
 # --- tables in answers -----------------------------------------------------------------------
 
+# Answers with Markdown tables (a question with figures to work out gets the
+# calculator's card instead: tests/browser/test_calculation_in_chat.py).
 TABLE_QUESTIONS = [
     "What are the income tax slabs in the new regime?",  # slab tables, and "Standard deduction"
-    "What is the income tax on a salary of 4 crore?",  # slab-by-slab working: crores, "Health and education cess"
-    "What is the EMI on a 50 lakh loan at 8.5% for 20 years?",  # six columns of amounts
+    "How much health insurance premium can I deduct under 80D?",
+    "How does a SIP work?",
+    "When is GST registration compulsory?",
+    "What is GST?",
+    "What is ITC in GST?",
+    "How is EMI calculated?",  # six columns of amounts, wider than a phone
 ]
 
 # What a reader sees of each table: words and amounts drawn across two lines,
@@ -159,7 +166,7 @@ SIZES = ((1280, 800), (390, 844))
 
 @pytest.fixture(scope="module")
 def table_answers(browser: Browser, offline_server) -> Iterator[Page]:
-    """One conversation with the offline answers that have tables: eight of them."""
+    """One conversation with the offline answers that have tables: nine of them."""
     context = browser.new_context(base_url=offline_server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     _sign_in_new_account(page, offline_server)
@@ -180,7 +187,7 @@ def test_table_cells_keep_amounts_and_words_whole(table_answers: Page):
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         tables = page.evaluate(READ_TABLES)
-        assert len(tables) == 8, [t["header"] for t in tables]
+        assert len(tables) == 9, [t["header"] for t in tables]
         assert sum(t["amounts"] for t in tables) > 60
         assert sum(t["amountCells"] for t in tables) >= 30
         for table in tables:
@@ -203,7 +210,7 @@ def test_a_wide_table_scrolls_in_its_own_box_and_shows_that_it_does(table_answer
         # The fades follow the layout a frame later: wait until each table
         # shows one exactly when it has more to show on that side.
         page.wait_for_function(f"() => ({READ_TABLES})().every((t) => t.cueRight === t.scrolls && !t.cueLeft)")
-        emi = page.locator("[data-testid=assistant-bubble]").last.locator(".fc-table", has_text="Balance")
+        emi = page.locator("[data-testid=assistant-bubble]").last.locator(".fc-table", has_text="Total repaid")
         emi.evaluate("el => el.scrollIntoView({block: 'center'})")
         screenshot(page, f"emi-table-{width}x{height}")
 

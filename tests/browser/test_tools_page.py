@@ -89,6 +89,26 @@ def test_emi_form_shows_the_instalment_and_the_years_chart(page: Page, size: str
     expect(form.locator("#tool-principal")).to_have_attribute("aria-invalid", "true")
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_gst_registration_form_gives_the_threshold_of_the_state(page: Page, size: str):
+    # Goods only: 40 lakh in most states (Notification 10/2019-CT), 10 lakh in Mizoram.
+    _open(page, size)
+    page.get_by_test_id("tool-gst_registration").click()
+    form = page.get_by_test_id("form-gst_registration")
+    form.locator("#tool-turnover").fill("30 lakh")
+    form.get_by_test_id("calculate").click()
+    expect(page.get_by_test_id("calc-headline")).to_have_text("₹40,00,000")
+    card = page.get_by_test_id("calc-card")
+    expect(card).to_contain_text("not required")
+
+    form.locator("#tool-state").select_option(label="Mizoram")
+    form.get_by_test_id("calculate").click()
+    expect(page.get_by_test_id("calc-headline")).to_have_text("₹10,00,000")
+    expect(card).to_contain_text("Registration is required")
+    expect(card.get_by_test_id("calc-rules")).to_contain_text("1 April 2019")
+    _no_sideways_scroll(page)
+
+
 @pytest.mark.skipif(not SHOTS, reason="screenshots only on request (FINUCITY_TOOLS_SHOTS)")
 @pytest.mark.parametrize("size", SIZES)
 def test_screenshots_of_every_calculator(page: Page, size: str):

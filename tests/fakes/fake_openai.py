@@ -120,6 +120,22 @@ class Script:
     #: Extension: after this many chunks, send an event whose data is not
     #: JSON (a broken proxy, a truncated write), then end the body.
     malformed_after: int | None = None
+    #: Extension: tool calls, as (function name, arguments) with the arguments
+    #: a dict (sent as JSON) or a string (sent as it is, to test bad JSON).
+    #: A request with no `tool` message after its last user message gets them
+    #: streamed as `delta.tool_calls` in small pieces (finish_reason
+    #: "tool_calls"); the follow-up request, carrying the tool results, gets
+    #: the answer (`after_tool`, else `chunks`).
+    tool_calls: list[tuple[str, dict[str, Any] | str]] | None = None
+    #: Extension: send `tool_calls` on every request, results or not (a model
+    #: that never stops calling).
+    repeat_tool_calls: bool = False
+    #: Extension: the answer to the follow-up request, from the contents of
+    #: its tool messages (what the app's calculators returned).
+    after_tool: Callable[[list[str]], list[str]] | None = None
+    #: Extension: a model without function calling: a request offering
+    #: `tools` is refused with 400, as Ollama and vLLM do; one without is answered.
+    reject_tools: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -302,6 +318,21 @@ def _message_text(message: dict[str, Any]) -> str:
             part.get("text", "") for part in content if isinstance(part, dict) and part.get("type") == "text"
         )
     return ""
+
+
+def tool_results(body: dict[str, Any]) -> list[str]:
+    """Contents of the `tool` messages after the last user message: the results the
+    client sent back for this turn's tool calls."""
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return []
+    results: list[str] = []
+    for message in reversed(messages):
+        if not isinstance(message, dict) or message.get("role") == "user":
+            break
+        if message.get("role") == "tool":
+            results.insert(0, _message_text(message))
+    return results
 
 
 def _last_user_text(body: dict[str, Any]) -> str:
@@ -842,7 +873,10 @@ class FakeOpenAI:
 
         try:
             await conn.pause(script.head_delay_s)
-            if script.status != 200:
+            if script.reject_tools and body.get("tools"):
+                message = f"{body.get('model', 'This model')} does not support tools"
+                await conn.send_json(400, _error_body(message), keep_alive=keep_alive)
+            elif script.status != 200:
                 await self._send_error_status(conn, request, body, script)
             elif body.get("stream"):
                 await self._send_stream(conn, body, script, keep_alive=keep_alive)
@@ -871,6 +905,8 @@ class FakeOpenAI:
     def _answer_chunks(self, body: dict[str, Any], script: Script) -> list[str]:
         if script.empty:
             return []
+        if script.after_tool is not None and (results := tool_results(body)):
+            return list(script.after_tool(results))
         if script.chunks is not None:
             return list(script.chunks)
         return default_answer(_last_user_text(body), script.answer_tokens)
@@ -948,6 +984,14 @@ class FakeOpenAI:
         await conn.pause(script.first_delay_s)
         # The real API opens with the role and an empty content.
         await conn.send_chunk(event(choice({"role": "assistant", "content": "", "refusal": None})))
+        # Like the real API: no calls when none are offered or `tool_choice` is "none".
+        offered = body.get("tools") and body.get("tool_choice") != "none"
+        if script.tool_calls and offered and (script.repeat_tool_calls or not tool_results(body)):
+            await self._send_tool_calls(conn, script, event, choice)
+            if include_usage and script.usage is not None:
+                await conn.send_chunk(event([], _usage(*script.usage)))
+            await conn.send_chunk(b"data: [DONE]\n\n", last=True)
+            return
 
         # Positions past the last chunk mean "after all content": before the
         # stop chunk and [DONE].
@@ -982,3 +1026,19 @@ class FakeOpenAI:
             prompt, completion = script.usage
             await conn.send_chunk(event([], _usage(prompt, completion)))
         await conn.send_chunk(b"data: [DONE]\n\n", last=True)
+
+    async def _send_tool_calls(self, conn: _Connection, script: Script, event, choice) -> None:
+        """The calls as the real API streams them: the id and name first, then the
+        arguments in small pieces, each delta naming its call's index."""
+        assert script.tool_calls is not None
+        for index, (name, arguments) in enumerate(script.tool_calls):
+            text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+            opening = {"index": index, "id": f"call_fake{index}", "type": "function"}
+            await conn.send_chunk(
+                event(choice({"tool_calls": [{**opening, "function": {"name": name, "arguments": ""}}]}))
+            )
+            for start in range(0, len(text), 7):
+                await conn.pause(script.delay_s)
+                piece = {"index": index, "function": {"arguments": text[start : start + 7]}}
+                await conn.send_chunk(event(choice({"tool_calls": [piece]})))
+        await conn.send_chunk(event(choice({}, "tool_calls")))

@@ -17,6 +17,7 @@ import pytest
 from finucity import db
 from finucity.config import get_settings
 from finucity.models import Category
+from finucity.services.ai import tools
 from finucity.services.ai.offline import answer_question
 from finucity.services.ai.prompts import system_prompt
 from tests.api.conftest import messages_of, send
@@ -70,7 +71,9 @@ async def test_the_model_is_sent_only_the_askers_own_conversation(sqlite_databas
         assert not [f for f in forbidden if f and f in sent], "the model was sent something it must never see"
         system, *rest = request["messages"]
         assert system["role"] == "system"
-        assert system["content"] == system_prompt(Category.general), "the system prompt carries something extra"
+        # The system prompt and the calculators' instruction (services/ai/tools.py), nothing else.
+        expected = f"{system_prompt(Category.general)}\n\n{tools.INSTRUCTION}"
+        assert system["content"] == expected, "the system prompt carries something extra"
         assert {m["content"] for m in rest} <= own, "a message from outside this conversation was sent"
         # Nothing of the asker's identity either: the model needs none.
         assert attacker.email not in sent and "Mallory" not in sent

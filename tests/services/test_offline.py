@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from finucity.models import Category
+from finucity.services import calculation_blocks
 from finucity.services.ai.offline import OfflineProvider, answer_question
 from finucity.services.ai.offline import provider as offline
 from finucity.services.ai.prompts import DISCLAIMERS, build_messages
@@ -73,7 +74,8 @@ def test_tax_on_a_salary_is_worked_slab_by_slab_in_the_default_regime_and_compar
     assert f"**Tax payable: {rupees(new_total)}**" in answer
     assert rupees(new_taxable) in answer
     assert "the default by law" in answer and "old regime" in answer
-    assert "| Step | Amount | Rule |" in answer
+    (card,) = calculation_blocks.split(answer)[1]  # the working, slab by slab, as the answer's card
+    assert [s["label"] for s in card["steps"] if "%" in s["label"] or "slab" in s["note"].lower()]
 
     compared = answer_question("tax on 15 lakh salary, which regime is better?", now=IN_FY_2025_26)
     assert rupees(new_total) in compared and rupees(old_total) in compared
@@ -223,9 +225,13 @@ async def test_the_answer_streams_in_small_pieces_that_join_to_the_full_answer()
 
     pieces = await _collect(OfflineProvider(), _messages(question), usage)
 
-    assert len(pieces) > 10
-    assert "".join(pieces) == answer_question(question)
-    assert max(len(piece.split()) for piece in pieces) <= 5
+    answer = answer_question(question)
+    assert "".join(pieces) == answer
+    # The calculation's card goes out whole, first; the words after it in small pieces.
+    card, *words = pieces
+    assert card == calculation_blocks.leading(answer) and calculation_blocks.split(card)[1]
+    assert len(words) > 5
+    assert max(len(piece.split()) for piece in words) <= 5
     assert usage.tokens_in and usage.tokens_in > 0
     assert usage.tokens_out and usage.tokens_out > 0
 

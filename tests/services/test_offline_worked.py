@@ -7,10 +7,12 @@ notifications of September 2025; the standard EMI, SIP and PPF formulas).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
+from finucity.services import calculation_blocks
 from finucity.services.ai.offline import answer_question
 
 IN_FY_2026_27 = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
@@ -58,9 +60,13 @@ CASES = [
 def test_a_plain_question_gets_its_figure_and_the_working(question, figure, also):
     answer = answer_question(question, now=IN_FY_2026_27)
     assert figure in answer, answer[:600]
-    assert "#### The working" in answer and "Rules: **" in answer
-    for text in also:
-        assert text in answer, f"{text!r} missing from:\n{answer[:1500]}"
+    # The working, the inputs and the rules travel as the answer's card.
+    text, cards = calculation_blocks.split(answer)
+    assert len(cards) == 1 and cards[0]["steps"] and cards[0]["rule_set"], answer[:600]
+    assert figure in text
+    shown = json.dumps(cards[0], ensure_ascii=False) + text
+    for expected in also:
+        assert expected in shown, f"{expected!r} missing from:\n{shown[:1500]}"
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,11 @@ async def test_streams_the_answer_in_pieces(provider: OpenAIProvider, fake_opena
 
     (request,) = fake_openai.requests
     assert request["model"] == MODEL
-    assert request["messages"] == chat()
+    # The system prompt gains the calculators' instruction, and the calculators are offered.
+    system, *rest = request["messages"]
+    assert system["content"].startswith(chat()[0]["content"]) and "calculator tools" in system["content"]
+    assert rest == chat()[1:]
+    assert {t["function"]["name"] for t in request["tools"]} >= {"emi", "income_tax", "gst"}
     assert request["stream"] is True
     assert request["stream_options"] == {"include_usage": True}
     assert request["max_tokens"] == 256

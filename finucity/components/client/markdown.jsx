@@ -15,7 +15,7 @@ import json from "react-syntax-highlighter/dist/esm/languages/prism/json";
 import javascript from "react-syntax-highlighter/dist/esm/languages/prism/javascript";
 import python from "react-syntax-highlighter/dist/esm/languages/prism/python";
 import sql from "react-syntax-highlighter/dist/esm/languages/prism/sql";
-import { Check, Copy } from "lucide-react";
+import { Calculator, Check, Copy } from "lucide-react";
 import { store, useStream } from "./stream_store.jsx";
 
 
@@ -230,6 +230,55 @@ function ScrollingTable({ children }) {
   );
 }
 
+// A calculator's result in an answer (services/calculation_blocks.py). The
+// chat draws a finished answer's results as cards on the server side; where
+// the raw text is rendered (an answer still streaming, the admin view) the
+// block shows as one line: what was calculated and its figure. Its JSON is
+// read as data and shown as text, never as markup.
+const CALC_LANGUAGE = "finucity-calc";
+
+function CalcSummary({ json, pending }) {
+  let data = null;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    data = null;
+  }
+  const headline = data && Array.isArray(data.figures) && data.figures[0];
+  return (
+    <div className="fc-calc-chip" role={pending ? "status" : undefined} data-testid="calc-chip">
+      <Calculator size={15} aria-hidden="true" />
+      {pending || !headline ? (
+        <span>Calculating…</span>
+      ) : (
+        <span>
+          {String(data.title || "")}: <strong>{String(headline.text || "")}</strong>
+        </span>
+      )}
+    </div>
+  );
+}
+
+// True while a streaming answer's text ends with a calculation: the model has
+// the result and has not started writing about it yet.
+function endsWithCalculation(text) {
+  const trimmed = text.trimEnd();
+  const start = trimmed.lastIndexOf("```" + CALC_LANGUAGE);
+  return start >= 0 && trimmed.endsWith("```") && trimmed.indexOf("\n```", start) === trimmed.length - 4;
+}
+
+function markdownComponentsFor(pending) {
+  return {
+    ...markdownComponents,
+    code(props) {
+      const match = /language-([\w+-]+)/.exec(props.className || "");
+      if (match && match[1].toLowerCase() === CALC_LANGUAGE) {
+        return <CalcSummary json={String(props.children ?? "")} pending={pending} />;
+      }
+      return markdownComponents.code(props);
+    },
+  };
+}
 const markdownComponents = {
   code({ className, children, node, ...rest }) {
     const match = /language-([\w+-]+)/.exec(className || "");
@@ -265,12 +314,15 @@ const markdownComponents = {
   table: ScrollingTable,
 };
 
-const MarkdownBody = memo(function MarkdownBody({ text }) {
+const SUMMARY_COMPONENTS = markdownComponentsFor(false);
+const PENDING_COMPONENTS = markdownComponentsFor(true);
+
+const MarkdownBody = memo(function MarkdownBody({ text, pending }) {
   return (
     <ReactMarkdown
       remarkPlugins={[remarkGfm, remarkHtmlAsText]}
       rehypePlugins={[rehypeNumberColumns]}
-      components={markdownComponents}
+      components={pending ? PENDING_COMPONENTS : SUMMARY_COMPONENTS}
     >
       {text}
     </ReactMarkdown>
@@ -293,7 +345,7 @@ export function FinMarkdown({ content, streamKey, className }) {
   }
   return (
     <div className={className ? `fc-md ${className}` : "fc-md"}>
-      <MarkdownBody text={text} />
+      <MarkdownBody text={text} pending={Boolean(streamKey) && endsWithCalculation(text)} />
     </div>
   );
 }

@@ -71,6 +71,15 @@ def _choice(field: Input) -> rx.Component:
 
 def _control(field: Input) -> rx.Component:
     invalid = ToolsState.error_field == field.name
+    if field.kind == "list":  # too many options for segments: a native select, easy on a phone
+        return rx.el.select(
+            *[rx.el.option(label, value=value) for value, label in field.options],
+            name=field.name,
+            id=f"tool-{field.name}",
+            default_value=field.default,
+            aria_invalid=invalid,
+            class_name=rx.cond(invalid, "fc-input fc-tool-input is-invalid", "fc-input fc-tool-input"),
+        )
     box = rx.el.input(
         name=field.name,
         id=f"tool-{field.name}",

@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 
 from finucity.models import MessageRole
+from finucity.services import calculation_blocks
 from finucity.services.ai.offline.engine import answer_question
 from finucity.services.ai.prompts import estimate_tokens
 from finucity.services.ai.provider import Usage
@@ -17,8 +18,12 @@ _WORD_START_RE = re.compile(r"(?<=\s)(?=\S)")
 
 
 def _pieces(text: str) -> list[str]:
-    words = _WORD_START_RE.split(text)
-    return ["".join(words[i : i + _WORDS_PER_PIECE]) for i in range(0, len(words), _WORDS_PER_PIECE)]
+    # A calculation's card goes out whole, as a model's tool result does: half
+    # a card is nothing a reader could show.
+    card = calculation_blocks.leading(text)
+    words = _WORD_START_RE.split(text[len(card) :])
+    rest = ["".join(words[i : i + _WORDS_PER_PIECE]) for i in range(0, len(words), _WORDS_PER_PIECE)]
+    return [card, *rest] if card else rest
 
 
 def _last_question(messages: list[dict]) -> str:

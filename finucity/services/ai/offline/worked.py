@@ -15,18 +15,17 @@ from datetime import date
 from decimal import Decimal
 
 from finucity.finance import capital_gains, gst, income_tax, loans, salary, savings
-from finucity.finance.dates import financial_year, format_date
+from finucity.finance.dates import financial_year
 from finucity.finance.reading import questions as q
 from finucity.finance.reading import read_question
 from finucity.finance.result import Calculation, money
 from finucity.finance.rules import RuleError
 from finucity.models import Category
+from finucity.services import calculation_blocks
 from finucity.services.ai.offline.answers import bullet_list
 from finucity.services.ai.prompts import DISCLAIMERS
 
 ZERO = Decimal(0)
-# Shown in full up to this many rows; longer tables (a 20-year schedule) show their ends.
-TABLE_ROWS = 12
 _ASSETS = {
     q.Asset.LISTED_SHARES: "listed_equity",
     q.Asset.EQUITY_FUND: "equity_fund",
@@ -179,62 +178,26 @@ def _whole_years(months: int) -> int:
 
 
 def render(calculation: Calculation, assumptions, category: Category) -> str:
+    """The calculation as a card (inputs, working, table, rules: services/calculation_blocks.py)
+    followed by the figure in words, what was assumed and the disclaimer."""
     label, amount = calculation.headline
-    parts = [f"### {calculation.title}", f"**{label}: {money(amount)}**"]
-    others = [f"{name}: {money(value)}" for name, value in list(calculation.figures.items())[1:]]
-    if others:
-        parts.append(bullet_list(others))
-    if calculation.inputs:
-        parts.append(
-            "#### What you told me\n\n"
-            + _table_text(["Input", "Value"], [[k, _cell(v)] for k, v in calculation.inputs.items()], right={1})
-        )
-    parts.append(
-        "#### The working\n\n"
-        + _table_text(
-            ["Step", "Amount", "Rule"],
-            [[s.label, "" if s.amount is None else money(s.amount), s.note] for s in calculation.steps],
-            right={1},
-        )
-    )
-    if calculation.table is not None:
-        parts.append(_table(calculation))
-    remarks = [a.text for a in assumptions] + list(calculation.notes)
-    if remarks:
-        parts.append("#### Good to know\n\n" + bullet_list(remarks))
-    parts.append(
-        f"Rules: **{calculation.rule_set}**, in force from {format_date(calculation.rule_date)}. "
-        f"Source: {calculation.source}."
-    )
+    parts = [f"**{label}: {money(amount)}**"]
+    if assumptions:
+        parts.append("#### Good to know\n\n" + bullet_list([a.text for a in assumptions]))
     parts.append(f"*{DISCLAIMERS[category]}*")
-    return "\n\n".join(parts)
+    return calculation_blocks.encode(calculation) + "\n\n".join(parts)
 
 
-def _table(calculation: Calculation) -> str:
-    table = calculation.table
-    # Columns of numbers are right-aligned, however the middle of a long table is elided.
-    right = {i for i in range(len(table.columns)) if any(isinstance(row[i], Decimal | int) for row in table.rows)}
-    rows = [[_cell(cell) for cell in row] for row in table.rows]
-    if len(rows) > TABLE_ROWS:
-        half = TABLE_ROWS // 2
-        rows = [*rows[:half], ["…"] * len(table.columns), *rows[-half:]]
-    return f"#### {table.title}\n\n" + _table_text(list(table.columns), rows, right=right)
-
-
-def _table_text(header: list[str], rows: list[list[str]], *, right: set[int]) -> str:
-    """A Markdown table whose `right` columns are right-aligned (amounts line up)."""
-    rule = "|" + "".join("---:|" if i in right else "---|" for i in range(len(header)))
-    return "\n".join([f"| {' | '.join(header)} |", rule, *(f"| {' | '.join(row)} |" for row in rows)])
-
-
-def _cell(value) -> str:
-    if isinstance(value, Decimal):
-        return money(value)
-    if isinstance(value, date):
-        return f"{value:%d %B %Y}".lstrip("0")
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value).replace("|", "/")
+def calculation_for(text: str, today: date) -> Calculation | None:
+    """The calculation a question asks for, when it is one this reader understands in full
+    (for a model that cannot call the calculators itself)."""
+    question = read_question(text, today)
+    if question is None or not question.complete:
+        return None
+    try:
+        return calculate(question, today)
+    except (NotOffline, ValueError, RuleError):
+        return None
 
 
 def _ask(question: q.Question) -> str:
