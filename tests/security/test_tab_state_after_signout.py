@@ -1,0 +1,167 @@
+"""Signing out in one tab empties every tab of that browser at once, open or closed.
+
+Each tab keeps its own state on the server (Redis here, memory without it), and
+tab states outlive sign-outs. The boundary already empties a tab at its next
+event; these tests check that nobody has to click: right after the sign-out
+returns, the stored state of the browser's other tabs holds nothing of the user
+(read from Redis, as an auditor would), an open tab is sent to the sign-in page
+without sending anything, and a browser page of the same person stops showing the
+conversation. Another browser of the same person, with a session of its own,
+keeps its data. A session that expires ends at the tab's next event instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_chat_flow import ask, conversation_id, wait_for_answer
+from tests.security.conftest import ProbeTab, holds_user_data, live_db
+from tests.support.live_server import run_async
+from tests.support.reflex_socket import root_event
+
+LEAVE = "window.location.replace"
+SIGNED_OUT = re.compile(r"/login/?\?signed_out=1$")
+
+
+def _is_loaded(frame: str) -> bool:
+    return '"is_hydrated_rx_state_": true' in frame
+
+
+def _sign_out(base_url: str, cookie: str) -> None:
+    """The sidebar's sign-out form, posted by the tab that signs out."""
+    response = httpx.post(
+        f"{base_url}/auth/logout", headers={"Origin": base_url, "Cookie": cookie}, follow_redirects=False, timeout=30
+    )
+    assert response.status_code == 303 and "signed_out=1" in response.headers["location"], response.text
+
+
+def _sign_in_again(base_url: str, email: str) -> str:
+    """The same person in another browser: a session of its own."""
+    from tests.browser.conftest import PASSWORD
+
+    response = httpx.post(
+        f"{base_url}/api/auth/login",
+        json={"email": email, "password": PASSWORD},
+        headers={"Origin": base_url},
+        timeout=20,
+    )
+    assert response.status_code == 200, response.text
+    return f"finucity_session={response.cookies['finucity_session']}"
+
+
+async def _open(tab: ProbeTab, owner) -> list[str]:
+    """Load the conversation's page in the tab; the frames that answered."""
+    seen = len(tab.frames)
+    path = f"/chat/{owner['conversation']}"
+    await tab.send_to(root_event("hydrate_and_load"), {}, path=path, query={"conversation_id": owner["conversation"]})
+    # (wait_for also reads the frames of earlier loads.)
+    await tab.wait_for(lambda _: any(map(_is_loaded, tab.frames[seen:])), what="the page load")
+    return tab.frames[seen:]
+
+
+async def _sign_out_beside_open_tabs(base_url: str, owner, other_browser: str, stored) -> dict:
+    """Tab B (this browser) and tab D (another browser) open and idle, tab C closed;
+    the browser signs out. What each tab's stored state and socket show right after."""
+    cookie = owner["user"].cookie
+    closed = uuid.uuid4().hex
+    async with ProbeTab(base_url, closed, cookie) as tab_c:
+        await _open(tab_c, owner)
+    async with (
+        ProbeTab(base_url, uuid.uuid4().hex, cookie) as tab_b,
+        ProbeTab(base_url, uuid.uuid4().hex, other_browser) as tab_d,
+    ):
+        await _open(tab_b, owner)
+        await _open(tab_d, owner)
+        before = {"b": stored(tab_b.token), "c": stored(closed), "d": stored(tab_d.token)}
+        seen_by_b = len(tab_b.frames)
+        await asyncio.to_thread(_sign_out, base_url, cookie)
+        # Read before anything else happens: no tab has sent an event since.
+        after = {"b": stored(tab_b.token), "c": stored(closed), "d": stored(tab_d.token)}
+        # Tab B, without sending anything, is told to leave for the sign-in page.
+        await tab_b.wait_for(lambda f: LEAVE in f and "signed_out=1" in f, what="tab B sent to sign in")
+        pushed_to_b = tab_b.frames[seen_by_b:]
+        # Tab D is left alone: it loads its page again and still sees its data.
+        pushed_to_d = await _open(tab_d, owner)
+    return {"before": before, "after": after, "pushed_to_b": pushed_to_b, "pushed_to_d": pushed_to_d}
+
+
+def test_signing_out_empties_the_browsers_other_tabs_open_or_closed(live_server, redis_client, owner):
+    other_browser = _sign_in_again(live_server.url, owner["user"].email)
+
+    def stored(token: str) -> bool:
+        return holds_user_data(redis_client, token, owner)
+
+    seen = run_async(_sign_out_beside_open_tabs(live_server.url, owner, other_browser, stored))
+    assert seen["before"] == {"b": True, "c": True, "d": True}, "the probe cannot see the data it looks for"
+    assert seen["after"]["b"] is False, "the open tab's stored state still holds the user's data"
+    assert seen["after"]["c"] is False, "the closed tab's stored state still holds the user's data"
+    assert seen["after"]["d"] is True, "the other browser's session lost its tab"
+    # What reached tab B emptied it and showed nothing of the user.
+    assert not [f for f in seen["pushed_to_b"] if owner["secret"] in f]
+    assert any('"messages_rx_state_": []' in f for f in seen["pushed_to_b"]), seen["pushed_to_b"]
+    assert not [f for f in seen["pushed_to_d"] if LEAVE in f]
+    assert any(owner["secret"] in f for f in seen["pushed_to_d"])
+
+
+async def _event_after_expiry(base_url: str, owner, expire) -> tuple[list[str], str]:
+    async with ProbeTab(base_url, uuid.uuid4().hex, owner["user"].cookie) as tab:
+        await _open(tab, owner)
+        await asyncio.to_thread(expire)
+        seen = len(tab.frames)
+        # Any event of the tab, here the page loading again.
+        path, query = f"/chat/{owner['conversation']}", {"conversation_id": owner["conversation"]}
+        await tab.send_to(root_event("hydrate_and_load"), {}, path=path, query=query)
+        await tab.wait_for(lambda f: "/login?next=" in f, what="the tab sent to sign in")
+        return tab.frames[seen:], tab.token
+
+
+def test_an_open_tab_whose_session_expired_is_emptied_at_its_next_event(live_server, redis_client, owner):
+    def expire() -> None:
+        with live_db(live_server, write=True) as conn:
+            conn.execute(
+                "UPDATE sessions SET expires_at = '2000-01-01 00:00:00.000000' WHERE user_id = ?",
+                (uuid.UUID(owner["user"].id).hex,),
+            )
+
+    frames, token = run_async(_event_after_expiry(live_server.url, owner, expire))
+    assert not [f for f in frames if owner["secret"] in f]
+    assert not holds_user_data(redis_client, token, owner)
+
+
+# --- in a browser ------------------------------------------------------------------------
+
+
+def _reveal(page: Page, secret: str) -> None:
+    ask(page, f"How is my bonus taxed {secret}?")
+    wait_for_answer(page)
+
+
+@pytest.fixture
+def browser_pages(page: Page, new_account, sign_in):
+    email, password, _ = new_account(f"Tabs {uuid.uuid4().hex[:6]}")
+    sign_in(page, email, password)
+    return page, page.context.new_page()
+
+
+def test_the_other_tab_of_a_browser_stops_showing_the_conversation(browser_pages, live_server):
+    tab_a, tab_b = browser_pages
+    secret = f"bonus-{uuid.uuid4().hex[:8]}"
+    _reveal(tab_a, secret)
+    tab_b.goto(f"/chat/{conversation_id(tab_a)}")
+    expect(tab_b.get_by_text(secret).first).to_be_visible()
+    expect(tab_b.get_by_test_id("conversation-item")).to_have_count(1)
+
+    tab_a.click("#fc-logout")
+    tab_a.wait_for_url(SIGNED_OUT)
+
+    # Tab B, untouched: on the sign-in page, nothing of the conversation anywhere.
+    tab_b.wait_for_url(SIGNED_OUT)
+    expect(tab_b.get_by_text("You have been signed out.")).to_be_visible()
+    expect(tab_b.get_by_text(secret)).to_have_count(0)
+    expect(tab_b.get_by_test_id("conversation-item")).to_have_count(0)
