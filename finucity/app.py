@@ -14,7 +14,7 @@ from finucity.pages.chat import chat_page
 from finucity.pages.index import index_page
 from finucity.pages.tools import tools_page
 from finucity.services import lifecycle
-from finucity.states import signed_out_tabs
+from finucity.states import signed_out_tabs, state_store
 from finucity.states.admin.audit import AdminAuditState
 from finucity.states.admin.conversations import AdminConversationsState
 from finucity.states.admin.overview import AdminOverviewState
@@ -44,6 +44,8 @@ async def _service_lifecycle():
 
 app = rx.App(
     stylesheets=STYLESHEETS,
+    # Redis (tab state) down: "unavailable", the question kept, the page back by itself.
+    backend_exception_handler=state_store.backend_exception_handler,
     api_transformer=create_api(),
     head_components=[
         rx.el.meta(name="theme-color", content="#0f0f1e"),
