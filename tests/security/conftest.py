@@ -155,16 +155,21 @@ def redis_client(live_server):
     client.close()
 
 
-@pytest.fixture
-def owner(live_server):
+def make_owner(base_url: str) -> dict:
+    """A user with one conversation, and the marks of their data a probe looks for."""
     name = f"Tabowner {uuid.uuid4().hex[:8]}"
-    user = live_signup(live_server.url, name)
+    user = live_signup(base_url, name)
     secret = f"tabsecret{uuid.uuid4().hex[:8]}"
-    headers = {"Origin": live_server.url, "X-CSRF-Token": user.csrf}
-    with httpx.Client(base_url=live_server.url, headers=headers, cookies={"finucity_session": user.session}) as c:
+    headers = {"Origin": base_url, "X-CSRF-Token": user.csrf}
+    with httpx.Client(base_url=base_url, headers=headers, cookies={"finucity_session": user.session}) as c:
         sent = c.post("/api/send-message", json={"message": f"Question {secret}"}, timeout=60)
         assert sent.status_code == 200, sent.text
     return {"user": user, "secret": secret, "name": name, "conversation": sent.json()["conversation_id"]}
+
+
+@pytest.fixture
+def owner(live_server):
+    return make_owner(live_server.url)
 
 
 def stored(redis_client, token: str) -> list[tuple[bytes, int]]:

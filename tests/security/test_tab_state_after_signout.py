@@ -1,13 +1,18 @@
 """Signing out in one tab empties every tab of that browser at once, open or closed.
 
-Each tab keeps its own state on the server (Redis here, memory without it), and
-tab states outlive sign-outs. The boundary already empties a tab at its next
-event; these tests check that nobody has to click: right after the sign-out
-returns, the stored state of the browser's other tabs holds nothing of the user
-(read from Redis, as an auditor would), an open tab is sent to the sign-in page
-without sending anything, and a browser page of the same person stops showing the
-conversation. Another browser of the same person, with a session of its own,
-keeps its data. A session that expires ends at the tab's next event instead.
+Each tab keeps its own state on the server (in the worker's memory, or in Redis
+with REDIS_URL), and tab states outlive sign-outs. The boundary already empties a
+tab at its next event; these tests check that nobody has to click: right after the
+sign-out returns, the stored state of the browser's other tabs holds nothing of the
+user, an open tab is sent to the sign-in page without sending anything, and a
+browser page of the same person stops showing the conversation. Another browser of
+the same person, with a session of its own, keeps its data. Each runs on both state
+stores. A session that expires ends at the tab's next event instead.
+
+The stored state is read two ways: Redis's keys, as an auditor would; and, for
+either store, by opening the closed tab's token with the cookie of the same
+person's other session and asking only for `hydrate` (the whole stored state, no
+page load): a state still bound to that person comes back as it is.
 """
 
 from __future__ import annotations
@@ -15,18 +20,39 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import PASSWORD
 from tests.browser.test_chat_flow import ask, conversation_id, wait_for_answer
-from tests.security.conftest import ProbeTab, holds_user_data, live_db
-from tests.support.live_server import run_async
+from tests.security.conftest import ProbeTab, holds_user_data, live_db, live_signup, make_owner
+from tests.support.live_server import LiveServer, run_async, run_live_server
 from tests.support.reflex_socket import root_event
 
 LEAVE = "window.location.replace"
 SIGNED_OUT = re.compile(r"/login/?\?signed_out=1$")
+
+
+@pytest.fixture(scope="module", params=["redis", "memory"])
+def server(request, live_server, tmp_path_factory) -> Iterator[LiveServer]:
+    """The folder's server (Redis holds the tabs' state), or one keeping it in memory."""
+    if request.param == "redis":
+        if not live_server.redis_url:
+            pytest.skip("Redis is not running at 127.0.0.1:6379")
+        yield live_server
+        return
+    with run_live_server(live_server.fake, tmp_path_factory.mktemp("memory-state")) as memory_server:
+        memory_server.redis_url = None
+        yield memory_server
+
+
+def _redis(server: LiveServer):
+    import redis
+
+    return redis.Redis.from_url(server.redis_url) if server.redis_url else None
 
 
 def _is_loaded(frame: str) -> bool:
@@ -43,8 +69,6 @@ def _sign_out(base_url: str, cookie: str) -> None:
 
 def _sign_in_again(base_url: str, email: str) -> str:
     """The same person in another browser: a session of its own."""
-    from tests.browser.conftest import PASSWORD
-
     response = httpx.post(
         f"{base_url}/api/auth/login",
         json={"email": email, "password": PASSWORD},
@@ -65,6 +89,14 @@ async def _open(tab: ProbeTab, owner) -> list[str]:
     return tab.frames[seen:]
 
 
+async def _hydrate_only(base_url: str, token: str, cookie: str) -> list[str]:
+    """The tab's whole stored state, as the same person's other session gets it."""
+    async with ProbeTab(base_url, token, cookie) as tab:
+        await tab.send_to(root_event("hydrate"), {}, path="/login")
+        await tab.wait_for(lambda f: '"is_hydrated_rx_state_": false' in f, what="the hydration")
+        return tab.frames
+
+
 async def _sign_out_beside_open_tabs(base_url: str, owner, other_browser: str, stored) -> dict:
     """Tab B (this browser) and tab D (another browser) open and idle, tab C closed;
     the browser signs out. What each tab's stored state and socket show right after."""
@@ -78,35 +110,50 @@ async def _sign_out_beside_open_tabs(base_url: str, owner, other_browser: str, s
     ):
         await _open(tab_b, owner)
         await _open(tab_d, owner)
-        before = {"b": stored(tab_b.token), "c": stored(closed), "d": stored(tab_d.token)}
+        tokens = {"b": tab_b.token, "c": closed, "d": tab_d.token}
+        before = {k: stored(t) for k, t in tokens.items()}
         seen_by_b = len(tab_b.frames)
         await asyncio.to_thread(_sign_out, base_url, cookie)
         # Read before anything else happens: no tab has sent an event since.
-        after = {"b": stored(tab_b.token), "c": stored(closed), "d": stored(tab_d.token)}
+        after = {k: stored(t) for k, t in tokens.items()}
         # Tab B, without sending anything, is told to leave for the sign-in page.
         await tab_b.wait_for(lambda f: LEAVE in f and "signed_out=1" in f, what="tab B sent to sign in")
         pushed_to_b = tab_b.frames[seen_by_b:]
         # Tab D is left alone: it loads its page again and still sees its data.
         pushed_to_d = await _open(tab_d, owner)
-    return {"before": before, "after": after, "pushed_to_b": pushed_to_b, "pushed_to_d": pushed_to_d}
+    # Every tab closed now: what their stored states give the same person's other session.
+    hydrated = {k: await _hydrate_only(base_url, t, other_browser) for k, t in tokens.items()}
+    return {
+        "before": before,
+        "after": after,
+        "pushed_to_b": pushed_to_b,
+        "pushed_to_d": pushed_to_d,
+        "hydrated": {k: any(owner["secret"] in f for f in frames) for k, frames in hydrated.items()},
+    }
 
 
-def test_signing_out_empties_the_browsers_other_tabs_open_or_closed(live_server, redis_client, owner):
-    other_browser = _sign_in_again(live_server.url, owner["user"].email)
+def test_signing_out_empties_the_browsers_other_tabs_open_or_closed(server):
+    owner = make_owner(server.url)
+    other_browser = _sign_in_again(server.url, owner["user"].email)
+    redis_client = _redis(server)
 
-    def stored(token: str) -> bool:
-        return holds_user_data(redis_client, token, owner)
+    def stored(token: str) -> bool | None:
+        return holds_user_data(redis_client, token, owner) if redis_client else None
 
-    seen = run_async(_sign_out_beside_open_tabs(live_server.url, owner, other_browser, stored))
-    assert seen["before"] == {"b": True, "c": True, "d": True}, "the probe cannot see the data it looks for"
-    assert seen["after"]["b"] is False, "the open tab's stored state still holds the user's data"
-    assert seen["after"]["c"] is False, "the closed tab's stored state still holds the user's data"
-    assert seen["after"]["d"] is True, "the other browser's session lost its tab"
+    seen = run_async(_sign_out_beside_open_tabs(server.url, owner, other_browser, stored))
+    if redis_client:
+        assert seen["before"] == {"b": True, "c": True, "d": True}, "the probe cannot see the data it looks for"
+        assert seen["after"]["b"] is False, "the open tab's stored state still holds the user's data"
+        assert seen["after"]["c"] is False, "the closed tab's stored state still holds the user's data"
+        assert seen["after"]["d"] is True, "the other browser's session lost its tab"
+        redis_client.close()
     # What reached tab B emptied it and showed nothing of the user.
     assert not [f for f in seen["pushed_to_b"] if owner["secret"] in f]
     assert any('"messages_rx_state_": []' in f for f in seen["pushed_to_b"]), seen["pushed_to_b"]
     assert not [f for f in seen["pushed_to_d"] if LEAVE in f]
     assert any(owner["secret"] in f for f in seen["pushed_to_d"])
+    # In either store: the other session gets tab D back whole, and nothing of B or C.
+    assert seen["hydrated"] == {"b": False, "c": False, "d": True}
 
 
 async def _event_after_expiry(base_url: str, owner, expire) -> tuple[list[str], str]:
@@ -137,22 +184,18 @@ def test_an_open_tab_whose_session_expired_is_emptied_at_its_next_event(live_ser
 # --- in a browser ------------------------------------------------------------------------
 
 
-def _reveal(page: Page, secret: str) -> None:
-    ask(page, f"How is my bonus taxed {secret}?")
-    wait_for_answer(page)
-
-
-@pytest.fixture
-def browser_pages(page: Page, new_account, sign_in):
-    email, password, _ = new_account(f"Tabs {uuid.uuid4().hex[:6]}")
-    sign_in(page, email, password)
-    return page, page.context.new_page()
-
-
-def test_the_other_tab_of_a_browser_stops_showing_the_conversation(browser_pages, live_server):
-    tab_a, tab_b = browser_pages
+def test_the_other_tab_of_a_browser_stops_showing_the_conversation(browser: Browser, server):
+    user = live_signup(server.url, f"Tabs {uuid.uuid4().hex[:6]}")
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
+    tab_a = context.new_page()
+    tab_a.goto("/login")
+    tab_a.fill("#fc-email", user.email)
+    tab_a.fill("#fc-password", PASSWORD)
+    tab_a.click("#fc-submit")
     secret = f"bonus-{uuid.uuid4().hex[:8]}"
-    _reveal(tab_a, secret)
+    ask(tab_a, f"How is my bonus taxed {secret}?")
+    wait_for_answer(tab_a)
+    tab_b = context.new_page()
     tab_b.goto(f"/chat/{conversation_id(tab_a)}")
     expect(tab_b.get_by_text(secret).first).to_be_visible()
     expect(tab_b.get_by_test_id("conversation-item")).to_have_count(1)
@@ -165,3 +208,4 @@ def test_the_other_tab_of_a_browser_stops_showing_the_conversation(browser_pages
     expect(tab_b.get_by_text("You have been signed out.")).to_be_visible()
     expect(tab_b.get_by_text(secret)).to_have_count(0)
     expect(tab_b.get_by_test_id("conversation-item")).to_have_count(0)
+    context.close()
