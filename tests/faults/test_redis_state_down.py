@@ -112,7 +112,6 @@ def test_an_answer_being_written_when_redis_goes_is_saved_and_shown_when_it_retu
         timeout_ms=90_000,
         what="the answer written during the outage to be saved complete",
     )
-    page.screenshot(path=_shot("redis-down-streaming"))
 
     # No restart, no click: the page loads itself again and shows the whole answer.
     _redis_back(page, server, redis_server)
@@ -138,7 +137,6 @@ def test_a_question_sent_while_redis_is_down_is_kept_and_sent_once_it_returns(br
     expect(page.get_by_text(UNAVAILABLE).first).to_be_visible(timeout=30_000)
     expect(box).to_have_value(question)  # given back, not lost
     expect(answers).to_have_count(1)
-    page.screenshot(path=_shot("redis-down-question"))
 
     # The page loads itself again, with the question still in the box: send it.
     _redis_back(page, server, redis_server)
@@ -147,13 +145,4 @@ def test_a_question_sent_while_redis_is_down_is_kept_and_sent_once_it_returns(br
     box.press("Enter")
     expect(answers).to_have_count(2, timeout=60_000)
     expect(page.locator("[data-testid=user-bubble]").last).to_contain_text(question)
-    page.screenshot(path=_shot("redis-back"))
     context.close()
-
-
-def _shot(name: str) -> str:
-    from pathlib import Path
-
-    folder = Path("/tmp/shots-tabstate")
-    folder.mkdir(exist_ok=True)
-    return str(folder / f"{name}.png")

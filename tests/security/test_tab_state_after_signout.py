@@ -4,10 +4,10 @@ Each tab keeps its own state on the server (in the worker's memory, or in Redis
 with REDIS_URL), and tab states outlive sign-outs. The boundary already empties a
 tab at its next event; these tests check that nobody has to click: right after the
 sign-out returns, the stored state of the browser's other tabs holds nothing of the
-user, an open tab is sent to the sign-in page without sending anything, and a
-browser page of the same person stops showing the conversation. Another browser of
-the same person, with a session of its own, keeps its data. Each runs on both state
-stores. A session that expires ends at the tab's next event instead.
+user, and an open tab is sent to the sign-in page without sending anything (in a
+browser: tests/browser/test_sign_out_tabs.py). Another browser of the same person,
+with a session of its own, keeps its data. Both state stores are checked. A session
+that expires ends at the tab's next event instead.
 
 The stored state is read two ways: Redis's keys, as an auditor would; and, for
 either store, by opening the closed tab's token with the cookie of the same
@@ -18,22 +18,18 @@ page load): a state still bound to that person comes back as it is.
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_chat_flow import ask, conversation_id, wait_for_answer
-from tests.security.conftest import ProbeTab, holds_user_data, live_db, live_signup, make_owner
+from tests.security.conftest import ProbeTab, holds_user_data, live_db, make_owner
 from tests.support.live_server import LiveServer, run_async, run_live_server
 from tests.support.reflex_socket import root_event
 
 LEAVE = "window.location.replace"
-SIGNED_OUT = re.compile(r"/login/?\?signed_out=1$")
 
 
 @pytest.fixture(scope="module", params=["redis", "memory"])
@@ -179,33 +175,3 @@ def test_an_open_tab_whose_session_expired_is_emptied_at_its_next_event(live_ser
     frames, token = run_async(_event_after_expiry(live_server.url, owner, expire))
     assert not [f for f in frames if owner["secret"] in f]
     assert not holds_user_data(redis_client, token, owner)
-
-
-# --- in a browser ------------------------------------------------------------------------
-
-
-def test_the_other_tab_of_a_browser_stops_showing_the_conversation(browser: Browser, server):
-    user = live_signup(server.url, f"Tabs {uuid.uuid4().hex[:6]}")
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
-    tab_a = context.new_page()
-    tab_a.goto("/login")
-    tab_a.fill("#fc-email", user.email)
-    tab_a.fill("#fc-password", PASSWORD)
-    tab_a.click("#fc-submit")
-    secret = f"bonus-{uuid.uuid4().hex[:8]}"
-    ask(tab_a, f"How is my bonus taxed {secret}?")
-    wait_for_answer(tab_a)
-    tab_b = context.new_page()
-    tab_b.goto(f"/chat/{conversation_id(tab_a)}")
-    expect(tab_b.get_by_text(secret).first).to_be_visible()
-    expect(tab_b.get_by_test_id("conversation-item")).to_have_count(1)
-
-    tab_a.click("#fc-logout")
-    tab_a.wait_for_url(SIGNED_OUT)
-
-    # Tab B, untouched: on the sign-in page, nothing of the conversation anywhere.
-    tab_b.wait_for_url(SIGNED_OUT)
-    expect(tab_b.get_by_text("You have been signed out.")).to_be_visible()
-    expect(tab_b.get_by_text(secret)).to_have_count(0)
-    expect(tab_b.get_by_test_id("conversation-item")).to_have_count(0)
-    context.close()
