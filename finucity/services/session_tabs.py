@@ -19,6 +19,7 @@ next event instead (the tab boundary checks the session before every event).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -29,12 +30,13 @@ log = logging.getLogger(__name__)
 SessionEndedListener = Callable[[list[str]], Awaitable[None]]
 
 _KEY = "finucity:session_tabs:{}"
-# A process remembers this many (session, tab) pairs it already wrote, so each
-# tab costs one write per session, not one per event.
-_SEEN_MAX = 10_000
+# At most this many (session, tab) pairs are remembered in a process: tabs of
+# sessions that ended without a sign-out (expiry) are dropped once older than
+# the tab states themselves.
+_REMEMBER_MAX = 10_000
 
-_local: dict[uuid.UUID, set[str]] = {}
-_seen: set[tuple[uuid.UUID, str]] = set()
+# (session id, tab token) -> when this process last recorded it (monotonic s).
+_written: dict[tuple[uuid.UUID, str], float] = {}
 _listeners: list[SessionEndedListener] = []
 
 
@@ -50,30 +52,44 @@ def _redis():
     return aioredis.Redis.from_url(get_settings().redis_url, socket_connect_timeout=1, socket_timeout=1)
 
 
+def _forget_stale(now: float, lifetime_s: int) -> None:
+    for pair, at in list(_written.items()):
+        if now - at > lifetime_s:
+            del _written[pair]
+    if len(_written) >= _REMEMBER_MAX:
+        # Still full: start again; tabs in use record themselves at their next event.
+        _written.clear()
+
+
 async def remember(session_id: uuid.UUID, token: str) -> None:
-    """The tab `token` holds state bound to `session_id`."""
-    if (session_id, token) in _seen:
+    """The tab `token` holds state bound to `session_id`. Called at every event;
+    written again only when half the tab state's lifetime has passed."""
+    lifetime_s = get_settings().tab_state_ttl_s
+    now = time.monotonic()
+    pair = (session_id, token)
+    last = _written.get(pair)
+    if last is not None and now - last < lifetime_s / 2:
         return
-    if len(_seen) >= _SEEN_MAX:
-        _seen.clear()
-    _seen.add((session_id, token))
-    _local.setdefault(session_id, set()).add(token)
+    if len(_written) >= _REMEMBER_MAX:
+        _forget_stale(now, lifetime_s)
+    _written[pair] = now
     if not get_settings().redis_url:
         return
     key = _KEY.format(session_id)
     try:
         async with _redis() as client:
-            await client.pipeline().sadd(key, token).expire(key, get_settings().tab_state_ttl_s).execute()
+            await client.pipeline().sadd(key, token).expire(key, lifetime_s).execute()
     except Exception:  # noqa: BLE001 (Redis down: the tab empties at its next event instead)
-        _seen.discard((session_id, token))
         log.warning("Could not record a tab of a session in Redis")
 
 
 async def _take(session_ids: list[uuid.UUID]) -> list[str]:
     """The tabs of these sessions, forgotten here and in Redis."""
+    ended = set(session_ids)
     tokens: set[str] = set()
-    for session_id in session_ids:
-        tokens |= _local.pop(session_id, set())
+    for pair in [p for p in _written if p[0] in ended]:
+        tokens.add(pair[1])
+        del _written[pair]
     if get_settings().redis_url and session_ids:
         keys = [_KEY.format(s) for s in session_ids]
         try:
@@ -86,7 +102,6 @@ async def _take(session_ids: list[uuid.UUID]) -> list[str]:
             tokens |= {t.decode() for found in members for t in found}
         except Exception:  # noqa: BLE001 (as in remember)
             log.warning("Could not read the tabs of ended sessions from Redis")
-    _seen.difference_update({pair for pair in _seen if pair[1] in tokens})
     return sorted(tokens)
 
 

@@ -22,8 +22,7 @@ PASSWORD = "a perfectly fine passphrase"
 def handed(monkeypatch) -> list[list[str]]:
     """What the listener received, one list per ended batch; a register of this test's own."""
     monkeypatch.setattr(session_tabs, "_listeners", [])
-    monkeypatch.setattr(session_tabs, "_local", {})
-    monkeypatch.setattr(session_tabs, "_seen", set())
+    monkeypatch.setattr(session_tabs, "_written", {})
     received: list[list[str]] = []
 
     async def listener(tokens: list[str]) -> None:
@@ -64,7 +63,7 @@ async def test_with_redis_a_worker_that_never_saw_the_tab_hands_it_over(database
         settings_env(REDIS_URL=redis_server.url)
         first, _ = await _two_sessions()
         # The sign-out lands on another worker: nothing of these tabs in its memory.
-        monkeypatch.setattr(session_tabs, "_local", {})
+        monkeypatch.setattr(session_tabs, "_written", {})
         await accounts.sign_out(WEB.as_user(first.user), first.token)
     assert handed == [["tab-a", "tab-b"]]
 
