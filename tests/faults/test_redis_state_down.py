@@ -3,12 +3,12 @@
 What we decided (README, "When things fail"): with REDIS_URL set, a tab's state
 lives only in Redis, so while Redis is down no event of any tab can run. The app
 does not stop and does not pretend: each event the tab sends is refused with
-"The service is unavailable right now" and what was typed goes back in the box.
-An answer already being written goes on: its writer saves it to the database,
-which stays the record. /health says Redis is unavailable (200, degraded: the
-database is fine). When Redis returns (here empty, as after a crash), the same
-tab works again at its next event, with no restart of the app and no reload:
-Reflex finds no state for it, hydrates it again and runs the page's on_load.
+"The service is unavailable right now" and a question being sent goes back in the
+box. An answer already being written goes on: its writer saves it to the
+database, which stays the record. /health says Redis is unavailable (200,
+degraded: the database is fine). When Redis returns (here empty, as after a
+crash), the page, untouched, loads itself again (it watches /health) and is
+rebuilt from the database, the question still in the box: no restart of the app.
 """
 
 from __future__ import annotations
