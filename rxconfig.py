@@ -33,6 +33,9 @@ config = rx.Config(
     # worker (GRANIAN_WORKERS, `make run-prod`) can serve any tab's events.
     state_manager_mode="redis" if settings.redis_url else "memory",
     redis_url=settings.redis_url,
+    # How long a tab's state outlives its last event, in memory and in Redis
+    # alike (Reflex's StateManagerMemory reads the same field). SECURITY.md.
+    redis_token_expiration=settings.tab_state_ttl_s,
     # Behind a proxy on another port or host, the pages' socket goes there.
     **({"api_url": settings.public_url.rstrip("/")} if settings.public_url else {}),
     # Follow the device until the user picks a theme (components/theme.py).

@@ -14,6 +14,7 @@ from finucity.pages.chat import TAB_TITLE, chat_page
 from finucity.pages.index import index_page
 from finucity.pages.tools import tools_page
 from finucity.services import lifecycle
+from finucity.states import signed_out_tabs, state_store
 from finucity.states.admin.audit import AdminAuditState
 from finucity.states.admin.conversations import AdminConversationsState
 from finucity.states.admin.overview import AdminOverviewState
@@ -43,6 +44,8 @@ async def _service_lifecycle():
 
 app = rx.App(
     stylesheets=STYLESHEETS,
+    # Redis (tab state) down: "unavailable", the question kept, the page back by itself.
+    backend_exception_handler=state_store.backend_exception_handler,
     api_transformer=create_api(),
     head_components=[
         # The browser's own bars follow the device's theme (--fc-bg-main of each).
@@ -54,6 +57,8 @@ app = rx.App(
 app.register_lifespan_task(_service_lifecycle)
 # Before any event reaches a handler (hydration included): see states/boundary.py.
 app.add_middleware(TabBoundary())
+# A session that ends (sign-out, deactivation, new password) empties its tabs at once.
+signed_out_tabs.install(app)
 
 app.add_page(index_page, route="/", title=TITLE, description=DESCRIPTION, on_load=SessionState.redirect_signed_in)
 app.add_page(

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     allowed_origins: str = "http://localhost:3000,http://127.0.0.1:3000"
     session_days: int = Field(default=14, ge=1, le=365)
+    # Seconds a browser tab's state (what its page shows: conversations,
+    # titles) is kept after its last event, in memory or in Redis. Ending a
+    # session empties its tabs at once; this bounds what a closed tab leaves.
+    tab_state_ttl_s: int = Field(default=3600, ge=60, le=86_400)
     # Sign-in throttling: failed attempts per account, and attempts per IP.
     login_limit_account: str = "5/15 minutes"
     login_limit_ip: str = "30/15 minutes"

@@ -244,7 +244,7 @@ def pytest_collection_modifyitems(config, items):
     """Tests that drive a browser run last, wherever they live: Playwright's sync
     API keeps an event loop running in the main thread for the rest of the
     session, which asyncio tests cannot share."""
-    # Servers of their own (offline, a database outage) build the frontend again,
+    # Servers of their own (offline, a database or Redis outage) build the frontend again,
     # into the same .web the shared live server serves: after everything else.
     items.sort(key=lambda item: (_uses_a_browser(item), _builds_its_own_server(item)))
     # Pages are compiled into one .web with the address of the server that built
@@ -262,15 +262,14 @@ OWN_BUILD_TESTS = ("tests/security/test_xss_pages.py", "tests/scaleout/test_web_
 
 
 def _builds_its_own_server(item) -> bool:
-    return any(
-        name in str(item.fspath)
-        for name in (
-            "test_offline_mode",
-            "test_database_outage_in_chat",
-            "test_answer_cache_in_chat",
-            "test_calculation_in_chat",
-        )
+    own = (
+        "test_offline_mode",
+        "test_database_outage_in_chat",
+        "test_answer_cache_in_chat",
+        "test_calculation_in_chat",
+        "test_redis_state_down",
     )
+    return any(name in str(item.fspath) for name in own)
 
 
 def _uses_a_browser(item) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import ApiToken, Role, User, UserSession, utcnow
-from finucity.services import ratelimit, security, supabase_auth
+from finucity.services import ratelimit, security, session_tabs, supabase_auth
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import (
     AuthenticationError,
@@ -243,13 +243,18 @@ async def sign_out(actor: Actor, token: str | None) -> None:
     if not token:
         return
     async with unit_of_work(actor) as uow:
-        result = await uow.session.execute(
-            update(UserSession)
-            .where(UserSession.token_hash == security.hash_token(token), UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
-        if result.rowcount:
+        ended = (
+            await uow.session.scalars(
+                update(UserSession)
+                .where(UserSession.token_hash == security.hash_token(token), UserSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+                .returning(UserSession.id)
+            )
+        ).all()
+        if ended:
             uow.audit("auth.logout", target_type="user", target_id=actor.user_id)
+    # Every tab of this browser empties now, not at its next event.
+    await session_tabs.sessions_ended(ended)
 
 
 # --- preferences -------------------------------------------------------------------

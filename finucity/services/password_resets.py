@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sqlalchemy import select, update
 
 from finucity.models import PasswordReset, User, UserSession, utcnow
-from finucity.services import accounts, security
+from finucity.services import accounts, security, session_tabs
 from finucity.services.context import Actor, unit_of_work
 from finucity.services.errors import ValidationError
 
@@ -54,10 +54,13 @@ async def reset_password(actor: Actor, *, token: object, password: object) -> Us
             raise ValidationError(INVALID_LINK, field="token")
         reset.used_at = now
         user.password_hash = password_hash
-        await uow.session.execute(
+        ended = await uow.session.scalars(
             update(UserSession)
             .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
             .values(revoked_at=now)
+            .returning(UserSession.id)
         )
+        ended_ids = list(ended.all())
         uow.audit("auth.password_reset", target_type="user", target_id=user.id)
+    await session_tabs.sessions_ended(ended_ids)
     return user

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from finucity.models import Role, User
-from finucity.services import accounts
+from finucity.services import accounts, session_tabs
 from finucity.services.context import Actor
 from finucity.services.errors import Unavailable
 from finucity.web.client_ip import client_ip
@@ -120,6 +120,9 @@ class SessionState(rx.State):
         token = cookie_value(self.router.headers.cookie, SESSION_COOKIE)
         resolved = await accounts.resolve_session(token)
         user = resolved[0] if resolved else None
+        if resolved:
+            # So that ending this session empties this tab at once (states/signed_out_tabs.py).
+            await session_tabs.remember(resolved[1].id, self.router.session.client_token)
         owner = str(user.id) if user else ""
         if owner != self._owner_id:
             await self._forget_previous_user()

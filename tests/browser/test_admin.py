@@ -147,9 +147,9 @@ def test_an_admin_changes_a_role_and_deactivates_someone(
     expect(row).to_contain_text("Deactivated")
     screenshot(page, "admin-users-1280x800")
 
-    # The deactivated person's open session stops at their next action.
-    ask(target, "Is this still working?")
+    # The deactivated person's open tab leaves for the sign-in page at once, untouched.
     target.wait_for_url(re.compile(r"/login"))
+    expect(target.locator("#fc-composer-input")).to_have_count(0)
 
     page.goto("/admin/audit")
     expect(page.get_by_test_id("audit-row").first).to_be_visible()

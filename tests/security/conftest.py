@@ -28,7 +28,9 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures)
     browser_context_args,
     browser_type_launch_args,
     fake,
+    new_account,
     register_scripts,
+    sign_in,
 )
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.support.live_server import LiveServer, ServerFailed, run_live_server
@@ -137,3 +139,45 @@ class ProbeTab(RawTab):
                     await asyncio.sleep(0.05)
         except TimeoutError:
             raise AssertionError(f"{seen()} of {count} hydrations came back in {timeout}s") from None
+
+
+# --- what a tab leaves in Redis (test_tab_state*.py) ------------------------------------
+
+
+@pytest.fixture
+def redis_client(live_server):
+    if not getattr(live_server, "redis_url", None):
+        pytest.skip("Redis is not running at 127.0.0.1:6379: the live server keeps tab state in memory")
+    import redis
+
+    client = redis.Redis.from_url(live_server.redis_url)
+    yield client
+    client.close()
+
+
+def make_owner(base_url: str) -> dict:
+    """A user with one conversation, and the marks of their data a probe looks for."""
+    name = f"Tabowner {uuid.uuid4().hex[:8]}"
+    user = live_signup(base_url, name)
+    secret = f"tabsecret{uuid.uuid4().hex[:8]}"
+    headers = {"Origin": base_url, "X-CSRF-Token": user.csrf}
+    with httpx.Client(base_url=base_url, headers=headers, cookies={"finucity_session": user.session}) as c:
+        sent = c.post("/api/send-message", json={"message": f"Question {secret}"}, timeout=60)
+        assert sent.status_code == 200, sent.text
+    return {"user": user, "secret": secret, "name": name, "conversation": sent.json()["conversation_id"]}
+
+
+@pytest.fixture
+def owner(live_server):
+    return make_owner(live_server.url)
+
+
+def stored(redis_client, token: str) -> list[tuple[bytes, int]]:
+    """Every key of the tab's state in Redis: (value, seconds left)."""
+    keys = list(redis_client.scan_iter(match=f"*{token}*", count=1000))
+    return [(redis_client.get(k) or b"", redis_client.ttl(k)) for k in keys]
+
+
+def holds_user_data(redis_client, token: str, owner) -> bool:
+    marks = [owner["secret"], owner["user"].email, owner["name"]]
+    return any(m.encode() in value for value, _ in stored(redis_client, token) for m in marks)

@@ -1,10 +1,11 @@
 """What a tab's state holds after sign-out, after the tab closes and after the session
 expires, read straight from Redis (Reflex's state manager on the live server here).
 
-A tab's state is keyed by its tab token and lives `redis_token_expiration` seconds
-(3,600, Reflex's default) after its last write, in Redis or in memory alike. The
-boundary (states/boundary.py) empties it of the previous user's data at the tab's
-next event, before anything is sent.
+A tab's state is keyed by its tab token and lives `TAB_STATE_TTL_S` seconds (3,600,
+rxconfig's `redis_token_expiration`) after its last write, in Redis or in memory
+alike. The boundary (states/boundary.py) empties it of the previous user's data at
+the tab's next event, before anything is sent; ending a session empties its tabs
+at once (test_tab_state_after_signout.py).
 """
 
 from __future__ import annotations
@@ -12,47 +13,12 @@ from __future__ import annotations
 import uuid
 
 import httpx
-import pytest
 
-from tests.security.conftest import ProbeTab, live_db, live_signup
+from tests.security.conftest import ProbeTab, holds_user_data, live_db, stored
 from tests.support.live_server import run_async
 from tests.support.reflex_socket import root_event
 
 STATE_LIFETIME_S = 3600
-
-
-@pytest.fixture
-def redis_client(live_server):
-    if not getattr(live_server, "redis_url", None):
-        pytest.skip("Redis is not running at 127.0.0.1:6379: the live server keeps tab state in memory")
-    import redis
-
-    client = redis.Redis.from_url(live_server.redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def owner(live_server):
-    name = f"Tabowner {uuid.uuid4().hex[:8]}"
-    user = live_signup(live_server.url, name)
-    secret = f"tabsecret{uuid.uuid4().hex[:8]}"
-    headers = {"Origin": live_server.url, "X-CSRF-Token": user.csrf}
-    with httpx.Client(base_url=live_server.url, headers=headers, cookies={"finucity_session": user.session}) as c:
-        sent = c.post("/api/send-message", json={"message": f"Question {secret}"}, timeout=60)
-        assert sent.status_code == 200, sent.text
-    return {"user": user, "secret": secret, "name": name, "conversation": sent.json()["conversation_id"]}
-
-
-def stored(redis_client, token: str) -> list[tuple[bytes, int]]:
-    """Every key of the tab's state in Redis: (value, seconds left)."""
-    keys = list(redis_client.scan_iter(match=f"*{token}*", count=1000))
-    return [(redis_client.get(k) or b"", redis_client.ttl(k)) for k in keys]
-
-
-def holds_user_data(redis_client, token: str, owner) -> bool:
-    marks = [owner["secret"], owner["user"].email, owner["name"]]
-    return any(m.encode() in value for value, _ in stored(redis_client, token) for m in marks)
 
 
 async def _load(base_url: str, token: str, cookie: str | None, path: str, query: dict, wait_for: str | None) -> None:

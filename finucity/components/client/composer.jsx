@@ -12,6 +12,8 @@ const COUNTER_FROM = 0.8; // show the character counter from 80% of the limit
 // failure the server cannot answer (a session ended elsewhere sends the tab
 // to sign in; a dropped connection) never loses what was typed.
 const UNSENT_KEY = "finucity:unsent";
+// Sent by the server's handler of a state store outage (states/state_store.py).
+const GIVE_BACK_EVENT = "finucity:give-back";
 
 function unsent(action, text) {
   try {
@@ -63,6 +65,16 @@ export function Composer({
   useEffect(() => {
     const kept = unsent("read");
     if (kept) setText(kept);
+  }, []);
+
+  // The server could not take the question (its state store is down): back in the box.
+  useEffect(() => {
+    const giveBack = () => {
+      const kept = unsent("read");
+      if (kept) setText((current) => current || kept);
+    };
+    window.addEventListener(GIVE_BACK_EVENT, giveBack);
+    return () => window.removeEventListener(GIVE_BACK_EVENT, giveBack);
   }, []);
 
   // The server stored the question: the backup is no longer needed.

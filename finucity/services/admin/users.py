@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finucity.models import ApiToken, Conversation, Role, User, UserSession, utcnow
-from finucity.services import search
+from finucity.services import search, session_tabs
 from finucity.services.admin import conversations as admin_conversations
 from finucity.services.admin import usage
 from finucity.services.admin.guard import require_admin
@@ -220,11 +220,14 @@ async def update_user(
             uow.audit(_ACTIONS[name], target_type="user", target_id=ident, email=user.email, old=old, new=value)
             setattr(user, name, value)
         await session.flush()
+        ended: list[uuid.UUID] = []
         if deactivated:
-            await _revoke_access(session, ident)
+            ended = await _revoke_access(session, ident)
         if removing and not await session.scalar(select(func.count(User.id)).where(*_ACTIVE_ADMIN)):
             raise Conflict("This is the last active admin; make another admin first.", field=removing)
         row = await _get_row(session, ident)
+    # Their open tabs go to the sign-in page now, not at their next click.
+    await session_tabs.sessions_ended(ended)
     return row
 
 
@@ -232,16 +235,20 @@ _ACTIVE_ADMIN = (User.role == Role.admin.value, User.is_active.is_(True))
 _ACTIONS = {"role": "admin.user.role", "is_active": "admin.user.active", "daily_token_quota": "admin.user.quota"}
 
 
-async def _revoke_access(session: AsyncSession, user_id: uuid.UUID) -> None:
+async def _revoke_access(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """End every session and API token of the user; the ids of the sessions ended."""
     now = utcnow()
-    await session.execute(
+    ended = await session.scalars(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=now)
+        .returning(UserSession.id)
     )
+    ended_ids = list(ended.all())
     await session.execute(
         update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
     )
+    return ended_ids
 
 
 async def set_role(actor: Actor, user_id: object, role: str) -> AdminUserRow:
