@@ -266,7 +266,7 @@ def _builds_its_own_server(item) -> bool:
         "test_offline_mode",
         "test_database_outage_in_chat",
         "test_answer_cache_in_chat",
-        "test_calculation_in_chat",
+        "test_offline_calculation_in_chat",
         "test_redis_state_down",
     )
     return any(name in str(item.fspath) for name in own)

@@ -37,7 +37,8 @@ def topic_picker() -> rx.Component:
         rx.select.root(
             rx.select.trigger(
                 class_name="fc-topic-trigger",
-                aria_label="Topic",
+                # The name holds the visible topic too (WCAG 2.5.3, label in name).
+                aria_label="Topic: " + ComposerState.selected_label,
                 aria_describedby=TOPIC_HELP_ID,
                 title=TOPIC_HELP,
                 variant="ghost",

@@ -148,6 +148,10 @@ def _conversation_menu(row: ConversationRow) -> rx.Component:
             align="start",
             side="bottom",
             class_name="fc-menu",
+            # Rename and Delete open a dialog that takes focus; the menu handing focus
+            # back to its button as it fades out would take it from the dialog.
+            # (The dialog gives it back to that button when it closes: keyboard.jsx.)
+            on_close_auto_focus=rx.prevent_default,
         ),
         modal=False,
     )
@@ -252,9 +256,10 @@ def _account_menu() -> rx.Component:
                     class_name="fc-user",
                 ),
                 rx.icon("chevrons-up-down", size=15, class_name="fc-account-chevron"),
+                # Named by what it shows (label in name, WCAG 2.5.3), then what it opens.
+                rx.el.span(" (account menu)", class_name="fc-sr-only"),
                 type="button",
                 class_name="fc-account-btn",
-                aria_label="Account: " + SessionState.user_email,
                 data_testid="account-menu",
             ),
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from finucity.config import get_settings
 from finucity.models import Category
-from finucity.services.ai.categories import parse_category
+from finucity.services.ai.categories import CATEGORY_LABELS, parse_category
 from finucity.services.errors import ServiceError
 from finucity.states.session import PER_USER_STATES, SessionState, tab_only
 
@@ -28,6 +28,10 @@ class ComposerState(SessionState):
     @rx.var(cache=True)
     def offline(self) -> bool:
         return get_settings().offline_mode
+
+    @rx.var
+    def selected_label(self) -> str:
+        return CATEGORY_LABELS.get(parse_category(self.selected_category), "General")
 
     @rx.var
     def max_chars(self) -> int:

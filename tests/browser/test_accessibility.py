@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe_audit import audit, describe
 from tests.browser.test_admin import admin_account  # noqa: F401  (a fixture)
-from tests.browser.test_chat_flow import ask, wait_for_answer
+from tests.browser.test_chat_flow import ask, row_action, wait_for_answer
 
 
 @pytest.fixture(params=["dark", "light"])
@@ -69,16 +69,13 @@ def test_the_chat_on_a_phone(page: Page, signed_in):
 def test_the_dialogs(page: Page, signed_in):
     ask(page, "Should I buy a term plan or a ULIP?")
     wait_for_answer(page)
-    item = page.locator("[data-testid=conversation-item]").first
-    item.hover()
-    item.get_by_label("Rename conversation").click()
+    row_action(page, "Rename")
     expect(page.get_by_role("dialog")).to_be_visible()
     assert_accessible(page, "rename dialog")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
 
-    item.hover()
-    item.get_by_label("Delete conversation").click()
+    row_action(page, "Delete")
     expect(page.get_by_role("alertdialog")).to_be_visible()
     assert_accessible(page, "delete dialog")
     page.keyboard.press("Escape")

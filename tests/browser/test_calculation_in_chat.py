@@ -1,11 +1,10 @@
 """A question that needs arithmetic is answered with the calculator's card in the chat.
 
-Two ways to the same card: the model calls a calculator as a tool (the fake
-OpenAI server's tool-call stream), or, with no AI key, the offline assistant
-works the question out. Either way the card shows the figure in rupees with
-Indian grouping, the working and the rule set with its date, and is still
-there after a reload. This module starts an offline server of its own, so it
-runs after the other browser tests (tests/conftest.py).
+Here the model calls a calculator as a tool (the fake OpenAI server's
+tool-call stream); test_offline_calculation_in_chat.py has the offline
+assistant's way to the same card. Either way the card shows the figure in
+rupees with Indian grouping, the working and the rule set with its date, and
+is still there after a reload.
 
 EMI on ₹50 lakh at 8.5% for 20 years: P·r·(1+r)^n / ((1+r)^n − 1) with
 r = 0.085/12 and n = 240 is ₹43,391; total interest ₹54,13,879.
@@ -15,17 +14,11 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
-from collections.abc import Iterator
 
-import httpx
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PASSWORD
 from tests.browser.screens import screenshot
 from tests.fakes.fake_openai import Script, tool_results
-from tests.support.live_server import LiveServer, ServerFailed, run_live_server
 
 EMI_ARGS = {"principal": 5_000_000, "rate": 8.5, "years": 20}
 SIZES = ((1280, 800), (390, 844))
@@ -114,49 +107,3 @@ def test_a_tool_call_from_the_model_runs_the_calculator_and_its_card_is_in_the_a
     page.reload()
     expect(_answer(page).locator("[data-testid=calc-headline]")).to_have_text("₹43,391", timeout=30_000)
     _look_at_it(page, "chat-tool-card")
-
-
-@pytest.fixture(scope="module")
-def offline_server(tmp_path_factory, live_server) -> Iterator[LiveServer]:
-    # `live_server` first: both build the same frontend, one after the other.
-    try:
-        with run_live_server(None, tmp_path_factory.mktemp("offline-calc")) as server:
-            yield server
-    except ServerFailed as exc:
-        pytest.fail(str(exc))
-
-
-def test_offline_a_question_that_needs_a_calculation_gets_the_card_with_the_right_figure(
-    browser: Browser, offline_server: LiveServer
-):
-    context = browser.new_context(base_url=offline_server.url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    signup = httpx.post(
-        f"{offline_server.url}/api/auth/signup",
-        json={"email": email, "password": PASSWORD, "full_name": "Offline Person"},
-        headers={"Origin": offline_server.url},
-    )
-    assert signup.status_code == 201, signup.text
-    page.goto("/login")
-    page.fill("#fc-email", email)
-    page.fill("#fc-password", PASSWORD)
-    page.click("#fc-submit")
-    expect(page.locator("[data-testid=offline-badge]")).to_have_text("Offline mode")
-
-    box = page.locator("#fc-composer-input")
-    box.fill("What is the EMI on a 50 lakh loan at 8.5% for 20 years?")
-    box.press("Enter")
-
-    card = _answer(page).locator("[data-testid=calc-card]")
-    expect(card.locator("[data-testid=calc-headline]")).to_have_text("₹43,391", timeout=30_000)
-    expect(card.locator("[data-testid=calc-step]").first).to_be_visible()
-    expect(card.locator("[data-testid=calc-rules]")).to_contain_text("in force from")
-    # The JSON the card is stored as never shows as text.
-    expect(_answer(page)).not_to_contain_text("finucity-calc")
-    expect(_answer(page)).not_to_contain_text('"kind"')
-
-    page.reload()
-    expect(_answer(page).locator("[data-testid=calc-headline]")).to_have_text("₹43,391", timeout=30_000)
-    _look_at_it(page, "chat-offline-card")
-    context.close()

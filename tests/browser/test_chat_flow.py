@@ -44,6 +44,17 @@ def wait_for_answer(page: Page, status: str = "complete", timeout: float = 30_00
     return bubble
 
 
+def row_action(page: Page, action: str, row=None):
+    """Choose Rename or Delete from a sidebar row's menu (the first row unless given);
+    returns the row's menu button."""
+    row = row if row is not None else page.locator(".fc-conv-row").first
+    row.hover()
+    menu_button = row.get_by_test_id("conversation-menu")
+    menu_button.click()
+    page.get_by_role("menuitem", name=action).click()
+    return menu_button
+
+
 def conversation_id(page: Page) -> str:
     page.wait_for_function("() => /\\/chat\\/[0-9a-f-]{36}/.test(location.pathname)")
     return page.url.rsplit("/", 1)[-1]

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.screens import screenshot
-from tests.browser.test_chat_flow import ask, conversation_id, stored_messages, wait_for_answer
+from tests.browser.test_chat_flow import ask, conversation_id, row_action, stored_messages, wait_for_answer
 
 FOCUSED_ID = "() => document.activeElement && document.activeElement.id"
 
@@ -141,29 +141,31 @@ def test_the_shortcuts_dialog_on_a_desktop_and_a_phone(page: Page, signed_in):
 def test_focus_returns_to_what_opened_a_dialog(page: Page, signed_in):
     ask(page, "Should I buy a term plan or a ULIP?")
     wait_for_answer(page)
-    item = page.locator("[data-testid=conversation-item]").first
-
-    item.hover()
-    rename = item.get_by_label("Rename conversation")
-    rename.click()
+    # The dialogs open from the row's menu: focus comes back to its button.
+    menu_button = row_action(page, "Rename")
     expect(page.locator("#fc-rename-input")).to_be_focused()  # inside the dialog at once
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
-    expect(rename).to_be_focused()
+    expect(menu_button).to_be_focused()
 
-    delete = item.get_by_label("Delete conversation")
-    delete.focus()
-    page.keyboard.press("Enter")
+    def delete_by_keyboard():
+        menu_button.focus()
+        page.keyboard.press("Enter")
+        delete_item = page.get_by_role("menuitem", name="Delete")
+        expect(delete_item).to_be_visible()
+        delete_item.focus()
+        page.keyboard.press("Enter")
+
+    delete_by_keyboard()
     alert = page.get_by_role("alertdialog", name="Delete this conversation?")
     expect(alert).to_be_visible()
     assert page.evaluate("() => Boolean(document.activeElement.closest('[role=alertdialog]'))")
     alert.get_by_role("button", name="Cancel").click()
     expect(alert).to_have_count(0)
-    expect(delete).to_be_focused()
+    expect(menu_button).to_be_focused()
 
     # Deleted: its buttons are gone, so focus goes to the question box.
-    delete.focus()
-    page.keyboard.press("Enter")
+    delete_by_keyboard()
     page.get_by_test_id("confirm-delete").click()
     expect(page.locator("[data-testid=conversation-item]")).to_have_count(0)
     expect(page.locator("#fc-composer-input")).to_be_focused()

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_chat_flow import ask, wait_for_answer
+from tests.browser.test_chat_flow import ask, row_action, wait_for_answer
 
 # Every text the live region goes through, in order, and how many tokens the
 # streaming answer showed meanwhile (so the test knows it watched a stream).
@@ -79,13 +79,10 @@ def test_landmarks_and_dialogs_have_names(page: Page, signed_in):
     expect(page.get_by_test_id("new-chat")).to_have_attribute("aria-keyshortcuts", re.compile(r"Control\+Shift\+O"))
     expect(page.locator("#fc-search")).to_have_attribute("aria-keyshortcuts", re.compile(r"Control\+K"))
 
-    item = page.locator("[data-testid=conversation-item]").first
-    item.hover()
-    item.get_by_label("Rename conversation").click()
+    row_action(page, "Rename")
     expect(page.get_by_role("dialog", name="Rename conversation")).to_be_visible()
     page.keyboard.press("Escape")
-    item.hover()
-    item.get_by_label("Delete conversation").click()
+    row_action(page, "Delete")
     expect(page.get_by_role("alertdialog", name="Delete this conversation?")).to_be_visible()
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Keyboard shortcuts").click()

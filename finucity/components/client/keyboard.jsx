@@ -119,8 +119,27 @@ function FocusKeeper() {
   useEffect(() => {
     let beforeDialog = null;
     const inDialog = (el) => el instanceof Element && el.closest(DIALOGS);
+    // Focus that lands outside an open dialog goes into it. A sidebar row's
+    // menu opens Rename and Delete: while the menu fades out it takes focus
+    // back (and then drops it on <body> as it leaves), after the dialog took it.
+    const intoDialog = () => {
+      const dialog = document.querySelector(DIALOGS);
+      if (!dialog || dialog.contains(document.activeElement)) return;
+      dialog.querySelector("input, textarea, select, button")?.focus();
+    };
+    // A menu's items are gone once it closes: remember the button that opened
+    // the menu (a sidebar row's "more" button), not the item chosen.
     const onFocusIn = (e) => {
-      if (!inDialog(e.target)) beforeDialog = e.target;
+      if (inDialog(e.target)) return;
+      const menu = e.target.closest?.("[role=menu]");
+      if (menu) {
+        // (A click on a menu's button does not focus it; the menu names it.)
+        const opener = menu.id && document.querySelector(`[aria-controls="${menu.id}"]`);
+        if (opener) beforeDialog = opener;
+        if (dialogOpen()) setTimeout(intoDialog, 0);
+        return;
+      }
+      beforeDialog = e.target;
     };
     const restore = () => {
       const active = document.activeElement;
@@ -135,6 +154,7 @@ function FocusKeeper() {
     const observer = new MutationObserver(() => {
       const open = Boolean(document.querySelector(DIALOGS));
       if (wasOpen && !open) requestAnimationFrame(() => setTimeout(restore, 0));
+      if (open && document.activeElement === document.body) requestAnimationFrame(intoDialog);
       wasOpen = open;
     });
     observer.observe(document.body, { childList: true });
