@@ -48,6 +48,7 @@ from finucity.config import get_settings
 from finucity.models import Category, MessageRole
 from finucity.services.ai.provider import ChatProvider, Usage
 from finucity.telemetry import metrics
+from finucity.telemetry.logs import ThrottledWarning
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,7 @@ KEY_PREFIX = "finucity:answer-cache:v1:"
 # Entries kept in memory when there is no Redis (the oldest go first).
 MEMORY_ENTRIES = 500
 # Seconds between two "Redis is down" warnings.
-_WARN_EVERY_S = 60.0
-_last_warning = 0.0
+_redis_down = ThrottledWarning(log)
 
 # Wall-clock seconds; tests replace it to expire entries without waiting.
 clock: Callable[[], float] = time.time
@@ -175,18 +175,13 @@ async def close() -> None:
 
 def reset() -> None:
     """Forget every entry in memory (tests; Redis entries expire on their own)."""
-    global _last_warning
     _memory.clear()
-    _last_warning = 0.0
+    _redis_down.reset()
 
 
 def _bypass(exc: Exception, doing: str) -> None:
-    global _last_warning
     metrics.dependency_errors.labels("redis").inc()
-    now = time.monotonic()
-    if now - _last_warning > _WARN_EVERY_S:
-        _last_warning = now
-        log.warning("Answer cache: Redis unreachable while %s (%s); answering without it", doing, type(exc).__name__)
+    _redis_down.warn("Answer cache: Redis unreachable while %s (%s); answering without it", doing, type(exc).__name__)
 
 
 # --- reading and writing ---------------------------------------------------------------------

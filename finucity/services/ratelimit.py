@@ -25,11 +25,11 @@ from limits.storage import storage_from_string
 from finucity.config import get_settings
 from finucity.services.errors import RateLimited
 from finucity.telemetry import metrics
+from finucity.telemetry.logs import ThrottledWarning
 
 log = logging.getLogger(__name__)
 # Seconds between two "Redis is down" warnings.
-_WARN_EVERY_S = 60.0
-_last_warning = 0.0
+_redis_down = ThrottledWarning(log)
 
 
 class _LocalLimiter:
@@ -86,24 +86,19 @@ def _fallback() -> _LocalLimiter:
 
 def reset() -> None:
     """Forget every counter (tests, and after changing RATE_LIMIT)."""
-    global _last_warning
     _limiter.cache_clear()
     _fallback.cache_clear()
-    _last_warning = 0.0
+    _redis_down.reset()
 
 
 async def _ask(method: str, *args):
     """`_limiter().<method>(*args)`, on local counters if the storage fails."""
-    global _last_warning
     try:
         return await getattr(_limiter(), method)(*args)
     except Exception as exc:  # redis, limits and socket errors alike
         if not get_settings().redis_url:
             raise
-        now = time.monotonic()
-        if now - _last_warning > _WARN_EVERY_S:
-            _last_warning = now
-            log.warning("Redis unreachable for rate limits (%s): using this worker's own counters", type(exc).__name__)
+        _redis_down.warn("Redis unreachable for rate limits (%s): using this worker's own counters", type(exc).__name__)
         return await getattr(_fallback(), method)(*args)
 
 

@@ -16,13 +16,13 @@ database (services/generation.py); the reloaded page shows it.
 from __future__ import annotations
 
 import logging
-import time
 
 import reflex as rx
 from reflex.app import default_backend_exception_handler
 
 from finucity.services.errors import Unavailable
 from finucity.telemetry import metrics
+from finucity.telemetry.logs import ThrottledWarning
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ GIVE_BACK_EVENT = "finucity:give-back"
 # Seconds between the page's checks of /health while it waits for Redis.
 RECHECK_S = 2
 STAYS_MS = 10 * 60 * 1000
-_WARN_EVERY_S = 60.0
-_last_warning = 0.0
+_redis_down = ThrottledWarning(log)
 
 _WAIT_FOR_REDIS = f"""
 (() => {{
@@ -67,14 +66,11 @@ def backend_exception_handler(exception: Exception):
     (Reflex checks the argument's name and annotation.)"""
     if not is_state_store_down(exception):
         return default_backend_exception_handler(exception)
-    global _last_warning
     metrics.dependency_errors.labels("redis").inc()
-    now = time.monotonic()
-    if now - _last_warning >= _WARN_EVERY_S:
-        _last_warning = now
-        # The type only: the message can name the server, never a tab or a user.
-        reason = type(exception).__name__
-        log.warning("Redis unreachable for tab state (%s): events are refused until it returns", reason)
+    # The type only: the message can name the server, never a tab or a user.
+    _redis_down.warn(
+        "Redis unreachable for tab state (%s): events are refused until it returns", type(exception).__name__
+    )
     return [
         # Until the page loads itself again: the tab can do nothing before that.
         rx.toast.error(Unavailable().message, id="finucity-unavailable", duration=STAYS_MS),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from datetime import UTC, datetime
 
 from finucity.telemetry import context
@@ -42,6 +43,25 @@ _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 # An event's arguments (Reflex logs whole events it cannot handle): they carry
 # what people typed, which is theirs, not the log's.
 _EVENT_PAYLOAD = re.compile(r"(?s)(\bpayload=)\{.*\}")
+
+
+class ThrottledWarning:
+    """A warning logged at most once per `every_s` (a dependency that stays down
+    would otherwise log on every request)."""
+
+    def __init__(self, logger: logging.Logger, every_s: float = 60.0):
+        self._logger = logger
+        self._every_s = every_s
+        self._last = None
+
+    def warn(self, message: str, *args) -> None:
+        now = time.monotonic()
+        if self._last is None or now - self._last >= self._every_s:
+            self._last = now
+            self._logger.warning(message, *args)
+
+    def reset(self) -> None:
+        self._last = None
 
 
 def redact(text: str, *, keep_contents: bool = False) -> str:
