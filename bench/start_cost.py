@@ -1,7 +1,8 @@
 """What one stream start costs, piece by piece, in this process (no HTTP, no load).
 
 Times each step the API's `POST /api/send-message-stream` takes before the
-model is called, then the final save, N times in a row against a scratch
+model is called, then the final save, then the whole request through the API
+in this process (FastAPI and the middlewares included), N times in a row against a scratch
 SQLite file or PostgreSQL database, and prints the median wall time and the
 CPU time per step. The model is a stub that answers one word, so only our
 code and the database are measured. Prints numbers; asserts nothing.
@@ -70,6 +71,21 @@ async def measure(database_url: str, secrets: list[str], n: int) -> dict[str, li
                 turn = await chat.send_message(actor, message=f"How much can I save under 80C? {i}")
             async with step("answer to the final save (generation)"):
                 await turn.generation.wait()
+        # The whole request as a client makes it, in this process (no server, no socket):
+        # FastAPI's routing, body parsing and dependencies, the middlewares, the SSE to its end.
+        import httpx
+
+        from finucity.api.main import create_api
+
+        transport = httpx.ASGITransport(app=create_api())
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for i in range(n + 10):
+                headers = {"Authorization": f"Bearer {secrets[i % len(secrets)]}"}
+                async with step("the whole POST /api/send-message-stream, in-process"):
+                    reply = await client.post(
+                        "/api/send-message-stream", json={"message": f"Is ELSS better than PPF? {i}"}, headers=headers
+                    )
+                    assert reply.status_code == 200 and '"done": true' in reply.text, reply.text[:200]
         return {name: values[10:] for name, values in steps.items()}  # the first ten warm caches
     finally:
         await db.dispose()

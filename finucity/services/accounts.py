@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import uuid
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
@@ -344,19 +345,23 @@ async def resolve_api_token(secret: str | None) -> User | None:
     return found[0] if found else None
 
 
+@functools.cache
+def _token_statement():
+    """Built once: every API request runs it, and building it cost as much as running it."""
+    return (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
+
+
 async def resolve_api_token_and_id(secret: str | None) -> tuple[User, uuid.UUID] | None:
     """The token's user and the token's id, or None (unknown, revoked, or the user inactive)."""
     if not secret or not secret.startswith(security.API_TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = utcnow()
     async with read_only() as session:
-        row = (
-            await session.execute(
-                select(ApiToken, User)
-                .join(User, User.id == ApiToken.user_id)
-                .where(ApiToken.token_hash == security.hash_token(secret))
-            )
-        ).first()
+        row = (await session.execute(_token_statement(), {"token_hash": security.hash_token(secret)})).first()
         if row is None:
             return None
         token, user = row

@@ -15,17 +15,17 @@ import functools
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import Category, Conversation, Message, MessageRole, MessageStatus, utcnow
-from finucity.services import answer_cache, calculation_blocks, generation, quota, ratelimit, usage_ledger
+from finucity.services import answer_cache, calculation_blocks, generation, group_commit, quota, ratelimit, usage_ledger
 from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
 from finucity.services.context import Actor, read_only, unit_of_work
-from finucity.services.conversations import get_owned, make_title, parse_id
+from finucity.services.conversations import NOT_FOUND, get_owned, make_title, parse_id
 from finucity.services.errors import Busy, NotFound, ValidationError
 from finucity.services.validation import require_encodable
 
@@ -102,7 +102,6 @@ async def _one_answer_at_a_time():
 
 
 def _begin_answer(
-    uow,
     conversation: Conversation,
     question: Message,
     history: list[Message],
@@ -122,7 +121,6 @@ def _begin_answer(
         created_at=question.created_at + _AFTER,
         updated_at=question.created_at + _AFTER,
     )
-    uow.session.add(answer)
     conversation.updated_at = answer.created_at
     prompt = prompts.build_messages(
         question.content,
@@ -200,41 +198,81 @@ async def send_message(
     first_prompt, cache = await _look_up_first_question(text, resolved) if created else (None, None)
     hit = cache is not None and cache.text is not None
 
-    async with _one_answer_at_a_time(), unit_of_work(actor) as uow:
+    if created:
+        conversation = Conversation(user_id=user_id, title=make_title(text), category=resolved.value)
+        earlier: list[Message] = []
+        refiled = False
+    else:
+        conversation, earlier = await _open_for_question(actor, conversation_id)
+        # A General conversation is filed under the first topic it gets.
+        refiled = conversation.category == Category.general.value and resolved != Category.general
+        if refiled:
+            conversation.category = resolved.value
+    question = Message(
+        conversation_id=conversation.id,
+        role=MessageRole.user.value,
+        content=text,
+        status=MessageStatus.complete.value,
+        category=resolved.value,
+        created_at=utcnow(),
+    )
+    answer, prompt = _begin_answer(conversation, question, earlier, resolved, cached=hit)
+    if first_prompt is not None:
+        prompt = first_prompt  # the very prompt the cache key was made of
+
+    async def write(batch: group_commit.Batch) -> None:
         if created:
-            conversation = Conversation(user_id=user_id, title=make_title(text), category=resolved.value)
-            uow.session.add(conversation)
-            await uow.session.flush()
-            earlier: list[Message] = []
+            batch.session.add(conversation)
+            batch.audit(actor, "conversation.create", target_type="conversation", target_id=conversation.id)
         else:
-            conversation = await get_owned(uow.session, actor, conversation_id)
-            await _busy_guard(uow.session, conversation.id)
-            earlier = list(
-                await uow.session.scalars(
-                    select(Message)
-                    .where(Message.conversation_id == conversation.id)
-                    .order_by(Message.created_at, Message.id)
-                )
+            changes = {"updated_at": answer.created_at}
+            if refiled:
+                changes["category"] = conversation.category
+            found = await batch.session.execute(
+                update(Conversation)
+                .execution_options(synchronize_session=False)
+                .where(Conversation.id == conversation.id, Conversation.user_id == user_id)
+                .values(**changes)
             )
-            if conversation.category == Category.general.value and resolved != Category.general:
-                conversation.category = resolved.value
-        question = Message(
-            conversation_id=conversation.id,
-            role=MessageRole.user.value,
-            content=text,
-            status=MessageStatus.complete.value,
-            category=resolved.value,
-            created_at=utcnow(),
+            if not found.rowcount:  # deleted since it was read
+                raise NotFound(NOT_FOUND)
+        batch.session.add_all([question, answer])
+        batch.tally.question(
+            question.created_at.date(), user_id, answer.model, usage_ledger.channel_of(actor), question.category
         )
-        uow.session.add(question)
-        answer, prompt = _begin_answer(uow, conversation, question, earlier, resolved, cached=hit)
-        if first_prompt is not None:
-            prompt = first_prompt  # the very prompt the cache key was made of
-        await usage_ledger.record_question(uow.session, actor, question, answer.model)
-        if created:
-            uow.audit("conversation.create", target_type="conversation", target_id=conversation.id)
-    running = _launch(actor, conversation, answer, prompt, cache=cache)
-    return Turn(conversation, question, answer, running, created)
+
+    def launched(_written: None) -> Turn:
+        running = _launch(actor, conversation, answer, prompt, cache=cache)
+        return Turn(conversation, question, answer, running, created)
+
+    # Written with the other questions of this moment (services/group_commit.py); the
+    # answer starts once the question is committed, even if the caller left meanwhile.
+    async with _one_answer_at_a_time():
+        return await group_commit.run(write, then=launched)
+
+
+async def _open_for_question(actor: Actor, conversation_id: object) -> tuple[Conversation, list[Message]]:
+    """The caller's conversation and its messages, if no answer is being written in it.
+
+    Read before the write; the unique index on streaming answers settles a race with
+    another question sent meanwhile (`_one_answer_at_a_time`)."""
+    async with read_only() as session:
+        conversation = await get_owned(session, actor, conversation_id)
+        messages = list(
+            await session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.created_at, Message.id)
+            )
+        )
+    streaming = [m for m in messages if m.status == MessageStatus.streaming.value]
+    if not streaming:
+        return conversation, messages
+    if not all(generation.is_abandoned(m.id, m.updated_at) for m in streaming):
+        raise _busy()
+    # Its worker died mid-answer: mark it failed (text kept), then read again.
+    await generation.fail_stale_streams(conversation.id)
+    return await _open_for_question(actor, conversation_id)
 
 
 async def regenerate(actor: Actor, conversation_id: object, *, new_question: object | None = None) -> Turn:
@@ -274,7 +312,8 @@ async def regenerate(actor: Actor, conversation_id: object, *, new_question: obj
                 question.category = detected.value
             uow.audit("message.edit", target_type="message", target_id=question.id)
         category = parse_category(question.category)
-        answer, prompt = _begin_answer(uow, conversation, question, messages[:last_question_index], category)
+        answer, prompt = _begin_answer(conversation, question, messages[:last_question_index], category)
+        uow.session.add(answer)
         # The new answer is "now", after the question, whatever the question's age.
         answer.created_at = answer.updated_at = max(utcnow(), question.created_at + _AFTER)
         conversation.updated_at = answer.created_at

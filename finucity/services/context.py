@@ -22,7 +22,7 @@ from finucity.models import AuditLog, Role, utcnow
 from finucity.services.errors import AuthenticationError, PermissionDenied, Unavailable
 
 # The database is down or unreachable (not a bad query): say so, as a 503.
-_DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
 Channel = Literal["ui", "api", "cli", "system"]
 
@@ -38,6 +38,11 @@ class Actor:
     request_id: str | None = None
     # The API token the request was signed with, if any (the usage ledger keys usage by it).
     api_token_id: uuid.UUID | None = None
+    # The user's own daily token quota as read with the user for this request
+    # (services/quota.py), when `quota_known`: no second read before a question
+    # when no limit applies.
+    daily_token_quota: int | None = None
+    quota_known: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -71,7 +76,14 @@ class Actor:
 
     def as_user(self, user) -> Actor:
         """The same request, now acting as `user` (after sign-in)."""
-        return dataclasses.replace(self, user_id=user.id, email=user.email, role=user.role)
+        return dataclasses.replace(
+            self,
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            daily_token_quota=user.daily_token_quota,
+            quota_known=True,
+        )
 
 
 class UnitOfWork:
@@ -110,7 +122,7 @@ async def unit_of_work(actor: Actor) -> AsyncIterator[UnitOfWork]:
             except BaseException:
                 await session.rollback()
                 raise
-    except _DATABASE_DOWN as exc:
+    except DATABASE_DOWN as exc:
         raise Unavailable() from exc
 
 
@@ -119,5 +131,5 @@ async def read_only() -> AsyncIterator[AsyncSession]:
     try:
         async with db.session_scope() as session:
             yield session
-    except _DATABASE_DOWN as exc:
+    except DATABASE_DOWN as exc:
         raise Unavailable() from exc

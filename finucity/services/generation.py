@@ -33,8 +33,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from finucity.config import get_settings
-from finucity.models import Conversation, Message, MessageStatus, utcnow
-from finucity.services import answer_cache, live_bus, stream_saver, usage_ledger
+from finucity.models import Message, MessageStatus, utcnow
+from finucity.services import answer_cache, group_commit, live_bus, stream_saver, usage_ledger
 from finucity.services.ai.provider import EMPTY_ANSWER, ChatProvider, ProviderError, Usage
 from finucity.services.context import Actor, unit_of_work
 from finucity.services.live_bus import StreamUpdate
@@ -181,54 +181,54 @@ class Generation:
 
     async def _final_save(self) -> None:
         latency_ms = int((time.monotonic() - self.started) * 1000)
+        first_token_ms = None if self.first_token_s is None else int(self.first_token_s * 1000)
+
+        async def write(batch: group_commit.Batch) -> bool:
+            # `stopped` too: a stop from another worker set it, and the
+            # text written since then still belongs in the row.
+            # synchronize_session=False: the session holds no loaded rows, and the ORM's
+            # default compiles each WHERE into a Python evaluator first (5.6% of a loaded
+            # worker's event loop, by py-spy).
+            saved = await batch.session.execute(
+                update(Message)
+                .execution_options(synchronize_session=False)
+                .where(
+                    Message.id == self.message_id,
+                    Message.status.in_([MessageStatus.streaming.value, MessageStatus.stopped.value]),
+                )
+                .values(
+                    content=self.text,
+                    status=self.status,
+                    error=self.error,
+                    model=self.provider.model,
+                    tokens_in=self.usage.tokens_in,
+                    tokens_out=self.usage.tokens_out,
+                    first_token_ms=first_token_ms,
+                    latency_ms=latency_ms,
+                    updated_at=utcnow(),
+                )
+            )
+            if self.spender is not None:  # counted even if the row is gone: the tokens were spent
+                usage_ledger.count_answer(
+                    batch.tally,
+                    self.spender,
+                    saved=bool(saved.rowcount),
+                    model=self.provider.model,
+                    status=self.status,
+                    tokens_in=self.usage.tokens_in,
+                    tokens_out=self.usage.tokens_out,
+                    first_token_ms=first_token_ms,
+                    latency_ms=latency_ms,
+                    error=self.error,
+                )
+            batch.touch(self.conversation_id)
+            return bool(saved.rowcount)
+
         try:
-            async with unit_of_work(Actor(channel="system")) as uow:
-                # `stopped` too: a stop from another worker set it, and the
-                # text written since then still belongs in the row.
-                first_token_ms = None if self.first_token_s is None else int(self.first_token_s * 1000)
-                # synchronize_session=False on these UPDATEs: their sessions hold no
-                # loaded rows, and the ORM's default compiles each WHERE into a Python
-                # evaluator first (5.6% of a loaded worker's event loop, by py-spy).
-                saved = await uow.session.execute(
-                    update(Message)
-                    .execution_options(synchronize_session=False)
-                    .where(
-                        Message.id == self.message_id,
-                        Message.status.in_([MessageStatus.streaming.value, MessageStatus.stopped.value]),
-                    )
-                    .values(
-                        content=self.text,
-                        status=self.status,
-                        error=self.error,
-                        model=self.provider.model,
-                        tokens_in=self.usage.tokens_in,
-                        tokens_out=self.usage.tokens_out,
-                        first_token_ms=first_token_ms,
-                        latency_ms=latency_ms,
-                        updated_at=utcnow(),
-                    )
-                )
-                if self.spender is not None:  # counted even if the row is gone: the tokens were spent
-                    await usage_ledger.record_answer(
-                        uow.session,
-                        self.spender,
-                        saved=bool(saved.rowcount),
-                        model=self.provider.model,
-                        status=self.status,
-                        tokens_in=self.usage.tokens_in,
-                        tokens_out=self.usage.tokens_out,
-                        first_token_ms=first_token_ms,
-                        latency_ms=latency_ms,
-                        error=self.error,
-                    )
-                await uow.session.execute(
-                    update(Conversation)
-                    .execution_options(synchronize_session=False)
-                    .where(Conversation.id == self.conversation_id)
-                    .values(updated_at=utcnow())
-                )
+            # With the other answers ending at this moment, in one transaction.
+            saved = await group_commit.run(write)
             # Before readers hear of the end: whoever asks next finds it cached.
-            if saved.rowcount and self.status == MessageStatus.complete.value and self.on_complete is not None:
+            if saved and self.status == MessageStatus.complete.value and self.on_complete is not None:
                 await self.on_complete(self.text)
         except Exception:
             log.exception("Could not save the final state of answer %s", self.message_id)

@@ -16,7 +16,7 @@ import time
 from sqlalchemy import update
 
 from finucity.models import Message, MessageStatus, utcnow
-from finucity.services.context import Actor, unit_of_work
+from finucity.services import group_commit
 
 log = logging.getLogger("finucity.services.generation")
 
@@ -53,12 +53,15 @@ async def _save_live_periodically(interval: float) -> None:
 async def save_progress(generations: list) -> list:
     """Save each answer's text so far; returns those no longer streaming in the database."""
     gone = []
-    async with unit_of_work(Actor(channel="system")) as uow:
+    saved = []
+
+    async def write(batch: group_commit.Batch) -> None:
+        gone.clear()
+        saved.clear()
         now = utcnow()
-        saved = []
         for g in generations:
             text = g.text
-            result = await uow.session.execute(
+            result = await batch.session.execute(
                 update(Message)
                 .execution_options(synchronize_session=False)
                 .where(Message.id == g.message_id, Message.status == MessageStatus.streaming.value)
@@ -68,6 +71,10 @@ async def save_progress(generations: list) -> list:
                 saved.append((g, len(text)))
             else:
                 gone.append(g)
+
+    # Through the writer the questions and final saves of this process go through: on
+    # SQLite a transaction of its own would wait for theirs on the file's write lock.
+    await group_commit.run(write)
     at = time.monotonic()
     for g, length in saved:
         g._saved_len = length

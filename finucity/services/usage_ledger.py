@@ -7,8 +7,8 @@ summed over users, the users active that day, the latency histograms and the fai
 reasons (the overview reads only these: a few hundred rows a day instead of thousands).
 Both are only ever added to, in the same transaction as the write they count:
 
-- a question, when `chat.send_message` saves it (`record_question`);
-- an answer, when `generation` saves its final state (`record_answer`); if the row is
+- a question, when `chat.send_message` saves it (`Tally.question`);
+- an answer, when `generation` saves its final state (`count_answer`); if the row is
   gone by then (its conversation was deleted mid-answer) or was already ended by the
   reaper, only its tokens are added: they were spent all the same;
 - an answer the reaper marks failed because its worker died (`record_reaped`).
@@ -28,6 +28,7 @@ channel "unknown", since messages do not record it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import uuid
 from collections import defaultdict
@@ -219,17 +220,24 @@ class Tally:
             for key, counts in self.ledger.items()
         ]
         counter_rows = [{**dict(zip(_COUNTER_KEY, key, strict=True)), "n": n} for key, n in self.counters.items()]
-        for table, key, columns, rows in (
-            (UsageLedger.__table__, _LEDGER_KEY, _COUNTS, ledger_rows),
-            (UsageCounter.__table__, _COUNTER_KEY, ("n",), counter_rows),
-        ):
+        for table, rows in ((UsageLedger.__table__, ledger_rows), (UsageCounter.__table__, counter_rows)):
             if rows:
-                insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-                stmt = insert.on_conflict_do_update(
-                    index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in columns}
-                )
-                found.append((stmt, rows))
+                found.append((_upsert(dialect, table.name), rows))
         return found
+
+
+@functools.cache
+def _upsert(dialect: str, table_name: str):
+    """The statement that adds counts to one of the two tables, built once: building it
+    (`excluded` copies the table's columns) cost more than running it, before every question."""
+    table, key, columns = {
+        UsageLedger.__tablename__: (UsageLedger.__table__, _LEDGER_KEY, _COUNTS),
+        UsageCounter.__tablename__: (UsageCounter.__table__, _COUNTER_KEY, ("n",)),
+    }[table_name]
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in columns}
+    )
 
 
 def of_rows(rows: Sequence[dict], owners: dict[uuid.UUID, uuid.UUID], channel: str = "web") -> Tally:
@@ -268,14 +276,8 @@ async def apply(session: AsyncSession | AsyncConnection, tally: Tally) -> None:
 # --- the writers' hooks --------------------------------------------------------------------------
 
 
-async def record_question(session: AsyncSession, actor, question: Message, model: str | None) -> None:
-    tally = Tally()
-    tally.question(question.created_at.date(), actor.require_user(), model, channel_of(actor), question.category)
-    await apply(session, tally)
-
-
-async def record_answer(
-    session: AsyncSession,
+def count_answer(
+    tally: Tally,
     spender: Spender,
     *,
     saved: bool,
@@ -287,8 +289,8 @@ async def record_answer(
     latency_ms: int | None,
     error: str | None,
 ) -> None:
-    """The final save of an answer; `saved` False when its row was not updated (gone, or reaped)."""
-    tally = Tally()
+    """The final save of an answer; `saved` False when its row was not updated (gone, or reaped).
+    (A question is counted by `Tally.question` when `chat.send_message` writes it.)"""
     tally.answer(
         spender.day,
         spender.user_id,
@@ -302,7 +304,6 @@ async def record_answer(
         latency_ms=latency_ms,
         error=error,
     )
-    await apply(session, tally)
 
 
 async def record_reaped(session: AsyncSession, message_ids: Sequence[uuid.UUID]) -> None:

@@ -418,19 +418,20 @@ async def test_two_questions_sent_at_once_into_one_conversation_start_only_one_a
 
     checked = 0
     both_checked = asyncio.Event()
-    real_guard = chat._busy_guard
+    real_open = chat._open_for_question
 
-    async def lined_up_guard(session, conversation_id):
+    async def lined_up_open(actor, conversation_id):
         nonlocal checked
-        await real_guard(session, conversation_id)
+        found = await real_open(actor, conversation_id)
         checked += 1
         if checked >= 2:
             both_checked.set()
         # Serialised by the application: the other send may never get here.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(both_checked.wait(), 1.0)
+        return found
 
-    monkeypatch.setattr(chat, "_busy_guard", lined_up_guard)
+    monkeypatch.setattr(chat, "_open_for_question", lined_up_open)
     results: list = []
     try:
         results = await asyncio.gather(

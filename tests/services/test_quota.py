@@ -59,6 +59,13 @@ async def _set_quota(user_id: uuid.UUID, value: int | None) -> None:
         await uow.session.execute(update(User).where(User.id == user_id).values(daily_token_quota=value))
 
 
+async def _next_request(user_id: uuid.UUID) -> Actor:
+    """The actor of the user's next request, which reads the user (and their quota) afresh."""
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+    return Actor(channel="api", ip="203.0.113.7").as_user(user)
+
+
 async def _count(model) -> int:
     async with read_only() as session:
         return await session.scalar(select(func.count()).select_from(model))
@@ -152,6 +159,7 @@ async def test_over_the_quota_nothing_is_saved_and_the_model_is_not_called(datab
     await asyncio.wait_for(turn.generation.wait(), 10)
     assert (await quota.usage(actor)).used == 1000  # what the provider reported
     await _set_quota(user.id, 1000)
+    actor = await _next_request(user.id)
     before = {"messages": await _count(Message), "conversations": await _count(Conversation)}
     audits = await _count(AuditLog)
     requests = len(ai_fake.requests)
