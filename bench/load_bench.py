@@ -514,7 +514,7 @@ def profiling(served: Served, out: Path | None, label: str) -> Iterator[None]:
             "-o",
             str(target),
             "--rate",
-            "200",
+            "500",
             "--nonblocking",
         ],
         stdout=subprocess.DEVNULL,

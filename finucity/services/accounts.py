@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finucity.config import get_settings
 from finucity.models import ApiToken, Role, User, UserSession, utcnow
-from finucity.services import ratelimit, security, session_tabs, supabase_auth
+from finucity.services import group_commit, ratelimit, security, session_tabs, supabase_auth
 from finucity.services.context import Actor, read_only, unit_of_work
 from finucity.services.errors import (
     AuthenticationError,
@@ -213,19 +213,23 @@ async def _start_session(actor: Actor, user: User) -> SignedIn:
     return SignedIn(user=user, session=row, token=token)
 
 
+@functools.cache
+def _session_statement():
+    """Built once: it runs before every event of every signed-in tab."""
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
 async def resolve_session(token: str | None) -> tuple[User, UserSession] | None:
     """The live session and its user for a cookie token, or None."""
     if not token or len(token) > 200:
         return None
     now = utcnow()
     async with read_only() as session:
-        row = (
-            await session.execute(
-                select(UserSession, User)
-                .join(User, User.id == UserSession.user_id)
-                .where(UserSession.token_hash == security.hash_token(token))
-            )
-        ).first()
+        row = (await session.execute(_session_statement(), {"token_hash": security.hash_token(token)})).first()
         if row is None:
             return None
         user_session, user = row
@@ -233,10 +237,16 @@ async def resolve_session(token: str | None) -> tuple[User, UserSession] | None:
             return None
         if now - user_session.last_seen_at > SESSION_IDLE_TIMEOUT:
             return None
-        if now - user_session.last_seen_at > LAST_SEEN_GRANULARITY:
-            await session.execute(update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now))
-            await session.commit()
-        return user, user_session
+    if now - user_session.last_seen_at > LAST_SEEN_GRANULARITY:
+        # With the other writes of this moment: a transaction of its own waited for
+        # theirs (on SQLite, for the write lock) before every request it stamped.
+        await group_commit.execute(
+            update(UserSession)
+            .execution_options(synchronize_session=False)
+            .where(UserSession.id == user_session.id)
+            .values(last_seen_at=now)
+        )
+    return user, user_session
 
 
 async def sign_out(actor: Actor, token: str | None) -> None:
@@ -367,7 +377,11 @@ async def resolve_api_token_and_id(secret: str | None) -> tuple[User, uuid.UUID]
         token, user = row
         if token.revoked_at is not None or not user.is_active:
             return None
-        if token.last_used_at is None or now - token.last_used_at > LAST_SEEN_GRANULARITY:
-            await session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-            await session.commit()
-        return user, token.id
+    if token.last_used_at is None or now - token.last_used_at > LAST_SEEN_GRANULARITY:
+        await group_commit.execute(
+            update(ApiToken)
+            .execution_options(synchronize_session=False)
+            .where(ApiToken.id == token.id)
+            .values(last_used_at=now)
+        )
+    return user, token.id

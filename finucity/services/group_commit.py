@@ -105,6 +105,15 @@ async def run(job: Job[T], then: Callable[[T], R] | None = None) -> T | R:
     return then(result) if then is not None else result
 
 
+async def execute(statement) -> None:
+    """One statement written with the others (a "last seen" stamp, say)."""
+
+    async def write(batch: Batch) -> None:
+        await batch.session.execute(statement)
+
+    await run(write)
+
+
 async def _write(jobs: list[tuple[Job, asyncio.Future]]) -> None:
     try:
         results = await _transaction([job for job, _ in jobs])
