@@ -10,7 +10,7 @@ answer, signs in with Playwright, and for each of N new conversations:
 
 Prints each run and the median. Asserts nothing.
 
-    .venv/bin/python bench/browser_first_text.py [--runs 3] [--tokens 2000]
+    .venv/bin/python bench/browser_first_text.py [--runs 3] [--tokens 2000] [--timeline]
 """
 
 from __future__ import annotations
@@ -60,11 +60,49 @@ PROBE = """
 """
 
 
-def one_question(page, counter: FrameCounter, question: str) -> dict:
+# Installed before the page loads: each websocket frame sent or received, stamped on the
+# page's clock (the keydown's), with the first characters of its text, for `--timeline`.
+FRAME_LOG = """
+(() => {
+  window.__frames = [];
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener('message', (e) => {
+      window.__frames.push(['in', performance.now(), String(e.data).slice(0, 120)]);
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+  const send = Native.prototype.send;
+  Native.prototype.send = function (data) {
+    window.__frames.push(['out', performance.now(), String(data).slice(0, 120)]);
+    return send.call(this, data);
+  };
+})();
+"""
+
+
+def timeline(page, keydown: float) -> list[str]:
+    """The frames from Enter to the first text, as "+ms direction what"."""
+    lines = []
+    for direction, at, text in page.evaluate("window.__frames"):
+        if at < keydown:
+            continue
+        names = [n for n in ("send", "follow_answer", "_call_script", "hydrate", "on_load") if n in text]
+        lines.append(f"+{at - keydown:6.1f} ms {direction:>3} {len(text):>4}+ {','.join(names) or text[:60]}")
+        if "_call_script" in text:
+            break  # the first stream command: the text is on its way to the screen
+    return lines
+
+
+def one_question(page, counter: FrameCounter, question: str, *, show_timeline: bool = False) -> dict:
     page.click("[data-testid=new-chat]")
     page.wait_for_selector("[data-testid=suggestion]")
     page.wait_for_timeout(300)  # the new chat's frames are not this question's
     page.evaluate(PROBE)
+    page.evaluate("window.__frames = []")
     box = page.locator("#fc-composer-input")
     box.fill(question)
     counter.reset()
@@ -73,6 +111,10 @@ def one_question(page, counter: FrameCounter, question: str) -> dict:
     page.locator("[data-testid=assistant-bubble][data-status=complete]").last.wait_for()
     page.wait_for_timeout(500)  # the last frames (list, sidebar)
     probe = page.evaluate("window.__first")
+    if show_timeline:
+        print(
+            "\n".join(timeline(page, probe["keydown"])) + f"\n+{probe['first'] - probe['keydown']:6.1f} ms first text"
+        )
     return {
         "first_ms": probe["first"] - probe["keydown"],
         "stream_s": (probe["done"] - probe["first"]) / 1000,
@@ -93,6 +135,7 @@ def main() -> int:
         help="REFLEX_SSR=false: skip prerendering the pages (its 10 s timeout fails on an overloaded machine)",
     )
     parser.add_argument("--dump", type=Path, help="write every websocket frame (size, start) to this file")
+    parser.add_argument("--timeline", action="store_true", help="print each run's frames from Enter to the first text")
     args = parser.parse_args()
 
     fake = FakeOpenAI().start()
@@ -113,6 +156,7 @@ def main() -> int:
             page = browser.new_page(base_url=server.url, viewport={"width": 1280, "height": 800})
             counter = FrameCounter(args.dump)
             page.on("websocket", lambda ws: ws.on("framereceived", counter.on_frame))
+            page.add_init_script(FRAME_LOG)
             page.goto("/login")
             page.fill("#fc-email", email)
             page.fill("#fc-password", PASSWORD)
@@ -122,7 +166,9 @@ def main() -> int:
             one_question(page, counter, "Warm up [[fake:bench]]")
             runs = []
             for i in range(args.runs):
-                r = one_question(page, counter, f"Question {i}: how is HRA exempted? [[fake:bench]]")
+                r = one_question(
+                    page, counter, f"Question {i}: how is HRA exempted? [[fake:bench]]", show_timeline=args.timeline
+                )
                 runs.append(r)
                 print(
                     f"run {i + 1}: Enter -> first text {r['first_ms']:6.1f} ms, websocket {r['bytes']:>7,} bytes "

@@ -25,7 +25,7 @@ from finucity.services.ai import prompts
 from finucity.services.ai.categories import detect_category, parse_category
 from finucity.services.ai.factory import get_provider
 from finucity.services.context import Actor, read_only, unit_of_work
-from finucity.services.conversations import NOT_FOUND, get_owned, make_title, parse_id
+from finucity.services.conversations import NOT_FOUND, get_owned, make_title, parse_id, read_owned
 from finucity.services.errors import Busy, NotFound, ValidationError
 from finucity.services.validation import require_encodable
 
@@ -256,23 +256,10 @@ async def _open_for_question(actor: Actor, conversation_id: object) -> tuple[Con
 
     Read before the write; the unique index on streaming answers settles a race with
     another question sent meanwhile (`_one_answer_at_a_time`)."""
-    async with read_only() as session:
-        conversation = await get_owned(session, actor, conversation_id)
-        messages = list(
-            await session.scalars(
-                select(Message)
-                .where(Message.conversation_id == conversation.id)
-                .order_by(Message.created_at, Message.id)
-            )
-        )
-    streaming = [m for m in messages if m.status == MessageStatus.streaming.value]
-    if not streaming:
-        return conversation, messages
-    if not all(generation.is_abandoned(m.id, m.updated_at) for m in streaming):
+    conversation, messages = await read_owned(actor, conversation_id)
+    if any(m.status == MessageStatus.streaming.value for m in messages):
         raise _busy()
-    # Its worker died mid-answer: mark it failed (text kept), then read again.
-    await generation.fail_stale_streams(conversation.id)
-    return await _open_for_question(actor, conversation_id)
+    return conversation, messages
 
 
 async def regenerate(actor: Actor, conversation_id: object, *, new_question: object | None = None) -> Turn:

@@ -179,6 +179,13 @@ async def get_owned(session, actor: Actor, conversation_id: object) -> Conversat
 
 
 async def get_conversation(actor: Actor, conversation_id: object) -> ConversationDetail:
+    conversation, messages = await read_owned(actor, conversation_id)
+    return ConversationDetail(conversation=conversation, messages=messages)
+
+
+async def read_owned(actor: Actor, conversation_id: object) -> tuple[Conversation, list[Message]]:
+    """The caller's conversation and its messages, oldest first. An answer whose worker
+    died mid-stream is marked failed first (its text kept), so it shows as interrupted."""
     async with read_only() as session:
         conversation = await get_owned(session, actor, conversation_id)
         messages = list(
@@ -191,8 +198,8 @@ async def get_conversation(actor: Actor, conversation_id: object) -> Conversatio
     streaming = [m for m in messages if m.status == MessageStatus.streaming.value]
     if any(generation.is_abandoned(m.id, m.updated_at) for m in streaming):
         await generation.fail_stale_streams(conversation.id)
-        return await get_conversation(actor, conversation_id)
-    return ConversationDetail(conversation=conversation, messages=messages)
+        return await read_owned(actor, conversation_id)
+    return conversation, messages
 
 
 # --- changing ----------------------------------------------------------------------
