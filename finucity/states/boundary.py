@@ -66,7 +66,7 @@ class TabBoundary(Middleware):
         context.route.set(label)
         session = await state.get_state(SessionState)
         try:
-            user = await session._bind_to_session()
+            user = await session._bind_for_event()
         except Unavailable:
             # The database is down: whose tab this is cannot be checked. A
             # hydration sends the whole state, so it fails closed and sends

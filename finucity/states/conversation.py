@@ -55,6 +55,10 @@ class ConversationState(SessionState):
     streaming_at: str = ""
     # The conversation a send from /chat just created, until its page opens.
     _just_started: str = ""
+    # "<user id>:<answer id>" of the answer this tab last started for its user: its
+    # follower need not ask the database whose it is (backend-only, never sent or set
+    # by the browser).
+    _started_answer: str = ""
 
     @rx.var
     def is_streaming(self) -> bool:
@@ -66,7 +70,7 @@ class ConversationState(SessionState):
 
     def _forget_user_data(self) -> None:
         self._clear_conversation()
-        self._just_started = ""
+        self._just_started = self._started_answer = ""
 
     def _clear_conversation(self, *, keep_notice: bool = False) -> None:
         self.current_id = self.current_title = self.current_category = ""
@@ -201,6 +205,7 @@ class ConversationState(SessionState):
         self._pending_question_id = str(turn.question.id)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
+        self._started_answer = f"{actor.user_id}:{turn.answer.id}"
         sidebar = await self.get_state(SidebarState)
         filed_under = category_label(turn.conversation.category)
         if filed_under != self.current_category:
@@ -250,6 +255,7 @@ class ConversationState(SessionState):
         self.messages = mark_last(keep)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
+        self._started_answer = f"{actor.user_id}:{turn.answer.id}"
         (await self.get_state(SidebarState))._bump(self.current_id)
         return ConversationState.follow_answer
 
@@ -305,12 +311,14 @@ class ConversationState(SessionState):
             actor = await self._current_actor()
             message_id = self.streaming_id
             token = self.router.session.client_token
+            started_here = actor is not None and self._started_answer == f"{actor.user_id}:{message_id}"
         if actor is None or not message_id:
             return
-        try:
-            await chat.answer_for_owner(actor, message_id)
-        except ServiceError:
-            return
+        if not started_here:  # opened from the list, a reload, another tab: is it theirs?
+            try:
+                await chat.answer_for_owner(actor, message_id)
+            except ServiceError:
+                return
         me = followers.become_latest(token)
         try:
             key = message_id

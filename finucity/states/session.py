@@ -9,6 +9,7 @@ next event, not at the next page load.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 from collections.abc import Callable
@@ -25,6 +26,14 @@ from finucity.web.cookies import SESSION_COOKIE, cookie_value
 
 # States whose vars belong to the signed-in user (see _forget_previous_user).
 PER_USER_STATES: list[type[SessionState]] = []
+
+# The session cookie and user the tab boundary (states/boundary.py) has just resolved for
+# this event. Each event runs in its own task, so this is the event's own; the event's
+# guard takes it once instead of resolving the same cookie a second time, and every later
+# check (a background handler's, on each of its steps) resolves the session afresh.
+_RESOLVED_FOR_EVENT: contextvars.ContextVar[tuple[str, User | None] | None] = contextvars.ContextVar(
+    "finucity_resolved_for_event", default=None
+)
 
 # --- the one guard ------------------------------------------------------------------------------
 # Every event handler of the app's states carries exactly one of these marks,
@@ -118,6 +127,10 @@ class SessionState(rx.State):
         Runs before every event (states/boundary.py), so even the hydration
         that opens a tab by its token sends nothing of a previous owner."""
         token = cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+        already = _RESOLVED_FOR_EVENT.get()
+        _RESOLVED_FOR_EVENT.set(None)  # once: later checks in this task look again
+        if already is not None and already[0] == (token or ""):
+            return already[1]
         resolved = await accounts.resolve_session(token)
         user = resolved[0] if resolved else None
         if resolved:
@@ -127,6 +140,13 @@ class SessionState(rx.State):
         if owner != self._owner_id:
             await self._forget_previous_user()
             self._owner_id = owner
+        return user
+
+    async def _bind_for_event(self) -> User | None:
+        """`_bind_to_session` for the tab boundary, which runs first in an event's task:
+        the event's guard then uses this answer instead of asking the database again."""
+        user = await self._bind_to_session()
+        _RESOLVED_FOR_EVENT.set((cookie_value(self.router.headers.cookie, SESSION_COOKIE) or "", user))
         return user
 
     async def _current_actor(self) -> Actor | None:
