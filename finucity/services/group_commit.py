@@ -155,10 +155,8 @@ async def _transaction(jobs: list[Job]) -> list:
                 results = [await job(batch) for job in jobs]
             await session.flush()
             if batch.touched:
-                await session.execute(
-                    _TOUCH,
-                    [{"conversation_id": c, "now": utcnow()} for c in batch.touched],
-                )
+                now = utcnow()
+                await session.execute(_TOUCH, [{"conversation_id": c, "now": now} for c in batch.touched])
             await usage_ledger.apply(session, batch.tally)
             await session.commit()
         except BaseException:

@@ -69,9 +69,7 @@ async def usage(actor: Actor, *, now: datetime | None = None) -> QuotaUsage:
     user_id = actor.require_user()
     start, resets_at = day_of(now or utcnow())
     async with read_only() as session:
-        row = (
-            await session.execute(_usage_statement(), {"day": start.date(), "user_id": user_id, "spender_id": user_id})
-        ).first()
+        row = (await session.execute(_usage_statement(), {"day": start.date(), "user_id": user_id})).first()
     user_quota, used = row if row is not None else (None, 0)
     return QuotaUsage(used=int(used or 0), limit=effective_limit(user_quota), resets_at=resets_at)
 
@@ -84,7 +82,7 @@ def _usage_statement():
         select(func.coalesce(func.sum(UsageLedger.tokens_in + UsageLedger.tokens_out), 0))
         .where(
             UsageLedger.day == bindparam("day"),
-            UsageLedger.user_id == bindparam("spender_id"),
+            UsageLedger.user_id == bindparam("user_id"),
             # The offline assistant's estimates are not spent tokens.
             UsageLedger.model != OfflineProvider.model,
         )

@@ -38,6 +38,11 @@ GONE_NOTICE = (
 DELETED_NOTICE = "That conversation was deleted, so it is no longer here."
 
 
+def _started_key(actor: Actor, answer_id: object) -> str:
+    """What `_started_answer` holds: an answer this tab started, and for whom."""
+    return f"{actor.user_id}:{answer_id}"
+
+
 class ConversationState(SessionState):
     current_id: str = ""
     current_title: str = ""
@@ -205,7 +210,7 @@ class ConversationState(SessionState):
         self._pending_question_id = str(turn.question.id)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
-        self._started_answer = f"{actor.user_id}:{turn.answer.id}"
+        self._started_answer = _started_key(actor, turn.answer.id)
         sidebar = await self.get_state(SidebarState)
         filed_under = category_label(turn.conversation.category)
         if filed_under != self.current_category:
@@ -255,7 +260,7 @@ class ConversationState(SessionState):
         self.messages = mark_last(keep)
         self.streaming_id = str(turn.answer.id)
         self.streaming_at = turn.answer.created_at.isoformat()
-        self._started_answer = f"{actor.user_id}:{turn.answer.id}"
+        self._started_answer = _started_key(actor, turn.answer.id)
         (await self.get_state(SidebarState))._bump(self.current_id)
         return ConversationState.follow_answer
 
@@ -311,7 +316,7 @@ class ConversationState(SessionState):
             actor = await self._current_actor()
             message_id = self.streaming_id
             token = self.router.session.client_token
-            started_here = actor is not None and self._started_answer == f"{actor.user_id}:{message_id}"
+            started_here = actor is not None and self._started_answer == _started_key(actor, message_id)
         if actor is None or not message_id:
             return
         if not started_here:  # opened from the list, a reload, another tab: is it theirs?
