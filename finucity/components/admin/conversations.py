@@ -90,7 +90,7 @@ def _row(row: AdminConversationItem) -> rx.Component:
                 type="checkbox",
                 checked=S.selected.contains(row.id),
                 on_change=S.toggle_selected(row.id),
-                aria_label="Select conversation",
+                aria_label="Select " + row.title,
             ),
         ),
         rx.el.td(
@@ -117,8 +117,23 @@ def _row(row: AdminConversationItem) -> rx.Component:
     )
 
 
+def _select_all() -> rx.Component:
+    return rx.el.input(
+        type="checkbox",
+        checked=S.all_selected,
+        on_change=S.toggle_all_selected,
+        aria_label="Select all conversations on this page",
+        data_testid="select-all",
+    )
+
+
 def _table() -> rx.Component:
-    headers = ["", "Conversation", "Category", "Last answer", "Messages", "Rated up / down", "Updated", ""]
+    actions = rx.el.span("Actions", class_name="fc-sr-only")
+    headers = [
+        _select_all(),
+        *("Conversation", "Category", "Last answer", "Messages", "Rated up / down", "Updated"),
+        actions,
+    ]
     numeric = ("Messages", "Rated up / down")
     return data_table(S, headers, S.rows, _row, "No conversations match these filters.", numeric)
 

@@ -150,14 +150,21 @@ def empty(text) -> rx.Component:
     return rx.el.div(text, class_name="fc-admin-empty")
 
 
-def data_table(state, headers: list[str], rows, row, empty_text: str, numeric: tuple[str, ...] = ()) -> rx.Component:
+def _header_cell(header: str | rx.Component, numeric: tuple[str, ...]) -> rx.Component:
+    return rx.el.th(header, class_name="fc-num" if isinstance(header, str) and header in numeric else None)
+
+
+def data_table(
+    state, headers: list[str | rx.Component], rows, row, empty_text: str, numeric: tuple[str, ...] = ()
+) -> rx.Component:
     """A list as a table in a card (scrolling sideways in its own box on phones), or a
-    line saying it is empty. Columns named in `numeric` are right-aligned."""
+    line saying it is empty. Columns named in `numeric` are right-aligned; a header
+    that is not text (a select-all box, a hidden label) is drawn as given."""
     return rx.cond(
         rows.length() > 0,
         rx.el.div(
             rx.el.table(
-                rx.el.thead(rx.el.tr(*[rx.el.th(h, class_name="fc-num" if h in numeric else None) for h in headers])),
+                rx.el.thead(rx.el.tr(*[_header_cell(h, numeric) for h in headers])),
                 rx.el.tbody(rx.foreach(rows, row)),
                 class_name="fc-admin-table",
             ),

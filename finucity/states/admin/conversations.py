@@ -160,11 +160,21 @@ class AdminConversationsState(PagedList, AdminState):
         self.sort, self.cursors = "recent", []
         await self._load(actor)
 
+    @rx.var
+    def all_selected(self) -> bool:
+        return bool(self.rows) and len(self.selected) == len(self.rows)
+
     @rx.event
     @tab_only
     def toggle_selected(self, conversation_id: str):
         ids = self.selected
         self.selected = [i for i in ids if i != conversation_id] if conversation_id in ids else [*ids, conversation_id]
+
+    @rx.event
+    @tab_only
+    def toggle_all_selected(self):
+        """The header's box: every row on this page, or none."""
+        self.selected = [] if self.all_selected else [r.id for r in self.rows]
 
     @rx.event
     @admin_only
