@@ -162,7 +162,8 @@ class AdminConversationsState(PagedList, AdminState):
 
     @rx.var
     def all_selected(self) -> bool:
-        return bool(self.rows) and len(self.selected) == len(self.rows)
+        # Every row shown, not a count: the selection is whatever ids the tab sent.
+        return bool(self.rows) and all(r.id in self.selected for r in self.rows)
 
     @rx.event
     @tab_only
